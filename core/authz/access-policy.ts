@@ -1,0 +1,54 @@
+import type { Resource } from '../fhir-types';
+import type { RequestContext } from '../request';
+
+/** FHIR interactions as named in https://hl7.org/fhir/R4/http.html, plus operations. */
+export type Interaction =
+  | 'read'
+  | 'vread'
+  | 'update'
+  | 'patch'
+  | 'delete'
+  | 'history-instance'
+  | 'history-type'
+  | 'history-system'
+  | 'create'
+  | 'search-type'
+  | 'search-system'
+  | 'capabilities'
+  | 'batch'
+  | 'transaction'
+  | 'operation';
+
+/** Interactions that only read data. */
+export const READ_INTERACTIONS: ReadonlySet<Interaction> = new Set<Interaction>([
+  'read', 'vread', 'history-instance', 'history-type', 'history-system', 'search-type', 'search-system',
+]);
+
+/** A restriction pushed into a search so that totals and pages are already filtered. */
+export interface SearchRestriction {
+  /** Only resources in this patient's compartment (SMART patient/ scopes with launch context). */
+  readonly patientCompartment?: string;
+}
+
+/**
+ * The authorization decision point (DESIGN.md: Auth). Every front door goes through the core,
+ * and the core asks this; implementations live in core/authz.
+ */
+export interface AccessPolicy {
+  /** Throws FhirError FORBIDDEN (403) when the caller may not perform the interaction on the type. */
+  assertAllowed(ctx: RequestContext, interaction: Interaction, resourceType: string | undefined): void;
+  /** Whether the caller may see this resource (used for includes, references, history, subscriptions). */
+  canRead(ctx: RequestContext, resource: Resource): boolean;
+  /** Whether the caller may write this resource content (e.g. patient compartment of a SMART patient scope). */
+  canWrite(ctx: RequestContext, resource: Resource): boolean;
+  /** Restrictions to apply inside a search over the type, or undefined for none. */
+  searchRestriction(ctx: RequestContext, resourceType: string): SearchRestriction | undefined;
+}
+
+/** The policy of the explicit no-auth mode: everything is allowed. */
+export const allowAllPolicy: AccessPolicy = {
+  assertAllowed: () => undefined,
+  canRead: () => true,
+  canWrite: () => true,
+  searchRestriction: () => undefined,
+};

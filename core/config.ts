@@ -1,0 +1,28 @@
+/**
+ * Settings the core honours. Parsed once, with zod, in wiring/ (STYLE.md) and passed down.
+ */
+export interface CoreConfig {
+  /** URLs are [root]/tenant/<tenantId>/... when true. */
+  readonly multiTenancy: boolean;
+  /** Whether PUT to an unknown id creates the resource (http.html#upsert). */
+  readonly updateCreate: boolean;
+  /** Largest accepted request body, in bytes (6 MB matches Lambda's payload limit). */
+  readonly maxBodyBytes: number;
+  /** Most entries in a batch or transaction Bundle. */
+  readonly maxBundleEntries: number;
+  /** Default and largest page size for history and search. */
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  /** Deepest JSON nesting accepted in a body. */
+  readonly maxJsonDepth: number;
+}
+
+export const defaultCoreConfig: CoreConfig = {
+  multiTenancy: false,
+  updateCreate: true,
+  maxBodyBytes: 6 * 1024 * 1024,
+  maxBundleEntries: 20000,
+  defaultPageSize: 20,
+  maxPageSize: 1000,
+  maxJsonDepth: 64,
+};
