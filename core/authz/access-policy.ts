@@ -26,8 +26,14 @@ export const READ_INTERACTIONS: ReadonlySet<Interaction> = new Set<Interaction>(
 
 /** A restriction pushed into a search so that totals and pages are already filtered. */
 export interface SearchRestriction {
-  /** Only resources in this patient's compartment (SMART patient/ scopes with launch context). */
+  /**
+   * Only resources in this patient's compartment (SMART patient/ scopes with launch context):
+   * resources where one of patientCompartmentParams(type) (core/authz/patient-compartment.ts)
+   * references Patient/<id>, and for type Patient the Patient with that id.
+   */
   readonly patientCompartment?: string;
+  /** Nothing of this type may be returned (the caller may not search it). */
+  readonly none?: boolean;
 }
 
 /**
@@ -43,6 +49,12 @@ export interface AccessPolicy {
   canWrite(ctx: RequestContext, resource: Resource): boolean;
   /** Restrictions to apply inside a search over the type, or undefined for none. */
   searchRestriction(ctx: RequestContext, resourceType: string): SearchRestriction | undefined;
+  /**
+   * The resource types on which the caller may perform `interaction` ('*' = all), e.g. to keep a
+   * search-system or history-system to the types the caller may search ('search-system' is
+   * answered as 'search-type', 'history-system' as 'history-type').
+   */
+  allowedResourceTypes(ctx: RequestContext, interaction: Interaction): '*' | readonly string[];
 }
 
 /** The policy of the explicit no-auth mode: everything is allowed. */
@@ -51,4 +63,5 @@ export const allowAllPolicy: AccessPolicy = {
   canRead: () => true,
   canWrite: () => true,
   searchRestriction: () => undefined,
+  allowedResourceTypes: () => '*',
 };
