@@ -2,8 +2,9 @@
 // Full element-level typing comes from the generated model in core/generated/.
 
 export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+// Values may be undefined so that interfaces with optional members can extend JsonObject.
+export type JsonObject = { [key: string]: JsonValue | undefined };
 
 export interface Coding extends JsonObject {
   system?: string;

@@ -1,0 +1,32 @@
+import type { AccessPolicy } from './authz/access-policy';
+import type { CoreConfig } from './config';
+import type { Resource } from './fhir-types';
+import type { ChangeFeed } from './ports/change-feed';
+import type { ResourceStore } from './ports/resource-store';
+import type { SearchEngine } from './search-engine';
+import type { IndexEntry } from './search/index-entry';
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the core needs from its runtime; built by a composition root in wiring/. */
+export interface CoreDeps {
+  readonly config: CoreConfig;
+  readonly store: ResourceStore;
+  readonly changeFeed: ChangeFeed;
+  readonly access: AccessPolicy;
+  /** Search, including the match-finding behind conditional interactions. */
+  readonly search: SearchEngine;
+  /** Throws FhirError INVALID_RESOURCE with every issue found. */
+  readonly validate: (resource: Resource) => void;
+  /** Search index values of a resource, extracted once in the core. */
+  readonly extractIndex: (resource: Resource) => IndexEntry[];
+  readonly isResourceType: (name: string) => boolean;
+  readonly resourceTypes: readonly string[];
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly log: Logger;
+}

@@ -1,0 +1,188 @@
+import type { CoreDeps } from '../core-deps';
+import { FhirError, outcome, toFhirError } from '../errors/fhir-error';
+import { applySubset, parseSubset } from '../format/subset';
+import { processBundle } from '../interactions/bundle';
+import { capabilities } from '../interactions/capabilities';
+import { etagOf, httpDate } from '../interactions/common';
+import { create } from '../interactions/create';
+import { conditionalDelete, deleteResource } from '../interactions/delete';
+import { history } from '../interactions/history';
+import { conditionalPatch, patch, type PatchFormat } from '../interactions/patch';
+import { read } from '../interactions/read';
+import type { InteractionResult } from '../interactions/result';
+import { conditionalUpdate, update } from '../interactions/update';
+import { vread } from '../interactions/vread';
+import type { FhirRequest, FhirResponse } from '../request';
+import { bodyKind, FHIR_JSON, negotiate, type Negotiated } from './negotiation';
+import { parseJsonBody } from './parse-json';
+import { route, type Route } from './route';
+
+export interface ServerInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly releaseDate: string;
+}
+
+/** Parameters that shape the response, not the search (http.html#parameters). */
+const FORMAT_PARAMS = new Set(['_format', '_pretty']);
+
+/**
+ * The REST front door of the core: every transport (local HTTP, API Gateway) builds a
+ * FhirRequest and renders the FhirResponse verbatim, so that ETag, Prefer, negotiation and
+ * OperationOutcome rules are decided once (STYLE.md: transports only translate).
+ */
+export async function handleRequest(deps: CoreDeps, info: ServerInfo, req: FhirRequest): Promise<FhirResponse> {
+  let negotiated: Negotiated = { contentType: FHIR_JSON, pretty: false };
+  try {
+    negotiated = negotiate(req);
+    const result = await dispatch(deps, info, req, route(req.method, req.path));
+    return render(req, result, negotiated);
+  } catch (error) {
+    return renderError(deps, req, error, negotiated);
+  }
+}
+
+export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirRequest, r: Route): Promise<InteractionResult> {
+  const ctx = req.context;
+  const header = (name: string): string | undefined => req.headers[name];
+  const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } =>
+    (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+  const query = req.query.filter(([name]) => !FORMAT_PARAMS.has(name));
+  const conditionalQuery = (): string => new URLSearchParams(query.map(([k, v]): [string, string] => [k, v])).toString();
+  const subset = (result: InteractionResult): InteractionResult => {
+    const spec = parseSubset(query);
+    return result.resource ? { ...result, resource: applySubset(result.resource, spec) } : result;
+  };
+  switch (r.kind) {
+    case 'capabilities':
+      return capabilities(deps, ctx, info, info.releaseDate);
+    case 'read':
+      return subset(await read(deps, ctx, r.type, r.id, { ...optional('ifNoneMatch', header('if-none-match')), ...optional('ifModifiedSince', header('if-modified-since')) }));
+    case 'vread':
+      return subset(await vread(deps, ctx, r.type, r.id, r.versionId, { ...optional('ifNoneMatch', header('if-none-match')), ...optional('ifModifiedSince', header('if-modified-since')) }));
+    case 'create':
+      return create(deps, ctx, r.type, resourceBody(deps, req), optional('ifNoneExist', header('if-none-exist')));
+    case 'update':
+      return update(deps, ctx, r.type, r.id, resourceBody(deps, req), optional('ifMatch', header('if-match')));
+    case 'conditional-update':
+      return conditionalUpdate(deps, ctx, r.type, requireCriteria(conditionalQuery()), resourceBody(deps, req), optional('ifMatch', header('if-match')));
+    case 'patch': {
+      const [format, body] = patchBody(deps, req);
+      return patch(deps, ctx, r.type, r.id, format, body, optional('ifMatch', header('if-match')));
+    }
+    case 'conditional-patch': {
+      const [format, body] = patchBody(deps, req);
+      return conditionalPatch(deps, ctx, r.type, requireCriteria(conditionalQuery()), format, body, optional('ifMatch', header('if-match')));
+    }
+    case 'delete':
+      return deleteResource(deps, ctx, r.type, r.id);
+    case 'conditional-delete':
+      return conditionalDelete(deps, ctx, r.type, requireCriteria(conditionalQuery()));
+    case 'history-instance':
+      return history(deps, ctx, { resourceType: r.type, id: r.id }, query);
+    case 'history-type':
+      return history(deps, ctx, { resourceType: r.type }, query);
+    case 'history-system':
+      return history(deps, ctx, {}, query);
+    case 'search-type':
+    case 'search-system':
+    case 'search-compartment': {
+      const params = r.kind !== 'search-compartment' && r.viaPost ? [...query, ...formBody(deps, req)] : query;
+      if (r.kind === 'search-type' && !deps.isResourceType(r.type)) throw new FhirError('UNKNOWN_RESOURCE_TYPE', `'${r.type}' is not a FHIR R4 resource type`);
+      const target = r.kind === 'search-type' ? { resourceType: r.type } : r.kind === 'search-compartment'
+        ? { ...(r.type !== undefined ? { resourceType: r.type } : {}), compartment: { resourceType: r.compartmentType, id: r.compartmentId } }
+        : {};
+      const bundle = await deps.search.search(ctx, target, params, { strict: preferHandling(req) === 'strict' });
+      return { status: 200, resource: bundle };
+    }
+    case 'bundle':
+      return processBundle(deps, ctx, parseJsonBody(req.body?.text ?? '', deps.config.maxBodyBytes, deps.config.maxJsonDepth), (sub) => handleRequest(deps, info, sub));
+  }
+}
+
+function requireCriteria(query: string): string {
+  if (query === '') throw new FhirError('INVALID_REQUEST', 'A conditional interaction on a type needs search criteria in the URL');
+  return query;
+}
+
+function resourceBody(deps: CoreDeps, req: FhirRequest): unknown {
+  if (req.body === undefined) throw new FhirError('INVALID_REQUEST', 'A resource body is required');
+  if (bodyKind(req.body.contentType, req.method) !== 'resource') {
+    throw new FhirError('UNSUPPORTED_MEDIA_TYPE', `Content-Type '${req.body.contentType ?? ''}' is not supported here; send application/fhir+json`);
+  }
+  return parseJsonBody(req.body.text, deps.config.maxBodyBytes, deps.config.maxJsonDepth);
+}
+
+function patchBody(deps: CoreDeps, req: FhirRequest): [PatchFormat, unknown] {
+  if (req.body === undefined) throw new FhirError('INVALID_REQUEST', 'A patch body is required');
+  const kind = bodyKind(req.body.contentType, req.method);
+  const body = parseJsonBody(req.body.text, deps.config.maxBodyBytes, deps.config.maxJsonDepth);
+  return [kind === 'json-patch' ? 'json-patch' : 'fhirpath-patch', body];
+}
+
+function formBody(deps: CoreDeps, req: FhirRequest): [string, string][] {
+  if (req.body === undefined || req.body.text === '') return [];
+  if (bodyKind(req.body.contentType, req.method) !== 'form') {
+    throw new FhirError('UNSUPPORTED_MEDIA_TYPE', 'POST _search takes application/x-www-form-urlencoded parameters');
+  }
+  if (Buffer.byteLength(req.body.text) > deps.config.maxBodyBytes) throw new FhirError('PAYLOAD_TOO_LARGE');
+  return [...new URLSearchParams(req.body.text)];
+}
+
+type PreferReturn = 'minimal' | 'representation' | 'OperationOutcome';
+
+function preferValue(req: FhirRequest, key: string): string | undefined {
+  const prefer = req.headers['prefer'];
+  if (prefer === undefined) return undefined;
+  for (const part of prefer.split(/[,;]/)) {
+    const [k, v] = part.split('=').map((s) => s.trim());
+    if (k === key && v !== undefined) return v.replace(/^"|"$/g, '');
+  }
+  return undefined;
+}
+
+export function preferHandling(req: FhirRequest): 'strict' | 'lenient' {
+  return preferValue(req, 'handling') === 'strict' ? 'strict' : 'lenient';
+}
+
+function preferReturn(req: FhirRequest): PreferReturn {
+  const value = preferValue(req, 'return');
+  return value === 'minimal' || value === 'OperationOutcome' ? value : 'representation';
+}
+
+function render(req: FhirRequest, result: InteractionResult, negotiated: Negotiated): FhirResponse {
+  const headers: Record<string, string> = {};
+  if (result.version) {
+    headers['etag'] = etagOf(result.version.versionId);
+    headers['last-modified'] = httpDate(result.version.lastUpdated);
+  }
+  if (result.location !== undefined) headers[result.status === 201 ? 'location' : 'content-location'] = result.location;
+  if (result.status === 304) return { status: 304, headers };
+  const isWrite = req.method !== 'GET' && req.method !== 'HEAD';
+  const mode = isWrite ? preferReturn(req) : 'representation';
+  const body = mode === 'minimal' ? undefined
+    : mode === 'OperationOutcome' ? (result.outcome ?? outcome('information', 'informational', `${req.method} succeeded with status ${result.status}`))
+    : (result.resource ?? result.outcome);
+  if (body === undefined || req.method === 'HEAD') {
+    if (body !== undefined) headers['content-type'] = `${negotiated.contentType}; charset=utf-8`;
+    return { status: result.status, headers };
+  }
+  headers['content-type'] = `${negotiated.contentType}; charset=utf-8`;
+  return { status: result.status, headers, body: JSON.stringify(body, null, negotiated.pretty ? 2 : undefined) };
+}
+
+function renderError(deps: CoreDeps, req: FhirRequest, error: unknown, negotiated: Negotiated): FhirResponse {
+  const fhirError = toFhirError(error, req.context.correlationId);
+  if (fhirError.status >= 500) {
+    deps.log.error('request failed', {
+      correlationId: req.context.correlationId,
+      method: req.method,
+      path: req.path.join('/'),
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
+  const headers: Record<string, string> = { 'content-type': `${FHIR_JSON}; charset=utf-8`, ...fhirError.headers };
+  if (fhirError.status === 500) headers['x-correlation-id'] = req.context.correlationId;
+  const body = req.method === 'HEAD' ? undefined : JSON.stringify(fhirError.toOperationOutcome(), null, negotiated.pretty ? 2 : undefined);
+  return { status: fhirError.status, headers, ...(body !== undefined ? { body } : {}) };
+}

@@ -1,0 +1,67 @@
+import { FhirError } from '../errors/fhir-error';
+import type { HttpMethod } from '../request';
+
+/** A FHIR RESTful interaction identified from method and path (http.html#summary). */
+export type Route =
+  | { readonly kind: 'capabilities' }
+  | { readonly kind: 'read'; readonly type: string; readonly id: string }
+  | { readonly kind: 'vread'; readonly type: string; readonly id: string; readonly versionId: string }
+  | { readonly kind: 'create'; readonly type: string }
+  | { readonly kind: 'update'; readonly type: string; readonly id: string }
+  | { readonly kind: 'conditional-update'; readonly type: string }
+  | { readonly kind: 'patch'; readonly type: string; readonly id: string }
+  | { readonly kind: 'conditional-patch'; readonly type: string }
+  | { readonly kind: 'delete'; readonly type: string; readonly id: string }
+  | { readonly kind: 'conditional-delete'; readonly type: string }
+  | { readonly kind: 'history-instance'; readonly type: string; readonly id: string }
+  | { readonly kind: 'history-type'; readonly type: string }
+  | { readonly kind: 'history-system' }
+  | { readonly kind: 'search-type'; readonly type: string; readonly viaPost: boolean }
+  | { readonly kind: 'search-system'; readonly viaPost: boolean }
+  | { readonly kind: 'search-compartment'; readonly compartmentType: string; readonly compartmentId: string; readonly type: string | undefined }
+  | { readonly kind: 'bundle' };
+
+/** Maps method + path segments to an interaction; unknown combinations are 405 or 404. */
+export function route(method: HttpMethod, path: readonly string[]): Route {
+  const read = method === 'GET' || method === 'HEAD';
+  const [a, b, c, d, ...rest] = path;
+  const notAllowed = (): never => {
+    throw new FhirError('METHOD_NOT_ALLOWED', `${method} is not supported on /${path.join('/')}`);
+  };
+  if (rest.length > 0) throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+  if (a === undefined) {
+    if (read) return { kind: 'search-system', viaPost: false };
+    if (method === 'POST') return { kind: 'bundle' };
+    return notAllowed();
+  }
+  if (a === 'metadata' && b === undefined) return read ? { kind: 'capabilities' } : notAllowed();
+  if (a === '_history' && b === undefined) return read ? { kind: 'history-system' } : notAllowed();
+  if (a === '_search' && b === undefined) return method === 'POST' ? { kind: 'search-system', viaPost: true } : notAllowed();
+  if (!/^[A-Z][A-Za-z]+$/.test(a)) throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+  const type = a;
+  if (b === undefined) {
+    if (read) return { kind: 'search-type', type, viaPost: false };
+    if (method === 'POST') return { kind: 'create', type };
+    if (method === 'PUT') return { kind: 'conditional-update', type };
+    if (method === 'PATCH') return { kind: 'conditional-patch', type };
+    return { kind: 'conditional-delete', type };
+  }
+  if (b === '_search' && c === undefined) return method === 'POST' ? { kind: 'search-type', type, viaPost: true } : notAllowed();
+  if (b === '_history' && c === undefined) return read ? { kind: 'history-type', type } : notAllowed();
+  const id = b;
+  if (c === undefined) {
+    if (read) return { kind: 'read', type, id };
+    if (method === 'PUT') return { kind: 'update', type, id };
+    if (method === 'PATCH') return { kind: 'patch', type, id };
+    if (method === 'DELETE') return { kind: 'delete', type, id };
+    return notAllowed();
+  }
+  if (c === '_history') {
+    if (!read) return notAllowed();
+    return d === undefined ? { kind: 'history-instance', type, id } : { kind: 'vread', type, id, versionId: d };
+  }
+  if (d === undefined && (c === '*' || /^[A-Z][A-Za-z]+$/.test(c))) {
+    return read ? { kind: 'search-compartment', compartmentType: type, compartmentId: id, type: c === '*' ? undefined : c } : notAllowed();
+  }
+  throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+}

@@ -1,0 +1,49 @@
+import type { CoreDeps } from '../core-deps';
+import { FhirError } from '../errors/fhir-error';
+import type { RequestContext } from '../request';
+import { requireResourceBody } from './body';
+import { assertResourceType, location } from './common';
+import { read } from './read';
+import type { InteractionResult } from './result';
+import { commitWrites, prepareWrite } from './write-path';
+
+export interface CreateOptions {
+  /** If-None-Exist: a search query; create only when nothing matches (http.html#ccreate). */
+  readonly ifNoneExist?: string;
+}
+
+/** https://hl7.org/fhir/R4/http.html#create */
+export async function create(deps: CoreDeps, ctx: RequestContext, resourceType: string, body: unknown, options: CreateOptions = {}): Promise<InteractionResult> {
+  deps.access.assertAllowed(ctx, 'create', resourceType);
+  assertResourceType(deps, resourceType);
+  const resource = requireResourceBody(body, resourceType);
+  if (options.ifNoneExist !== undefined) {
+    const existing = await findConditionalMatch(deps, ctx, resourceType, options.ifNoneExist);
+    if (existing !== undefined) return { ...(await read(deps, ctx, resourceType, existing)), status: 200 };
+  }
+  // The server assigns the id; an id in the body is ignored (http.html#create).
+  const id = deps.newId();
+  const write = prepareWrite(deps, ctx, { resourceType, id, current: undefined, resource });
+  await commitWrites(deps, ctx, [write]);
+  const stored = write.operation.resource;
+  return {
+    status: 201,
+    ...(stored ? { resource: stored } : {}),
+    version: { versionId: write.operation.versionId, lastUpdated: write.operation.lastUpdated },
+    location: location(ctx.baseUrl, resourceType, id, write.operation.versionId),
+  };
+}
+
+/**
+ * The single match of a conditional query, undefined for none; more than one is 412
+ * (http.html#ccreate, #cond-update, #cdelete use the same rule).
+ */
+export async function findConditionalMatch(deps: CoreDeps, ctx: RequestContext, resourceType: string, query: string): Promise<string | undefined> {
+  const cleaned = query.startsWith('?') ? query.slice(1) : query.replace(/^[A-Za-z]+\?/, '');
+  if (cleaned.trim() === '') {
+    throw new FhirError('INVALID_REQUEST', 'A conditional interaction needs search criteria', { expression: ['If-None-Exist'] });
+  }
+  const ids = await deps.search.findMatches(ctx, resourceType, cleaned, 2);
+  if (ids.length > 1) throw new FhirError('MULTIPLE_MATCHES', `The criteria '${cleaned}' match more than one ${resourceType}`);
+  return ids[0];
+}

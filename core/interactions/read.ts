@@ -1,0 +1,46 @@
+import type { CoreDeps } from '../core-deps';
+import { FhirError } from '../errors/fhir-error';
+import type { StoredVersion } from '../ports/resource-store';
+import type { RequestContext } from '../request';
+import { assertResourceType, assertValidId, parseEtag } from './common';
+import type { InteractionResult } from './result';
+
+export interface ConditionalReadHeaders {
+  readonly ifNoneMatch?: string;
+  readonly ifModifiedSince?: string;
+}
+
+/** https://hl7.org/fhir/R4/http.html#read */
+export async function read(deps: CoreDeps, ctx: RequestContext, resourceType: string, id: string, headers: ConditionalReadHeaders = {}): Promise<InteractionResult> {
+  deps.access.assertAllowed(ctx, 'read', resourceType);
+  assertResourceType(deps, resourceType);
+  assertValidId(id);
+  const current = await deps.store.read(ctx.tenant, resourceType, id);
+  return respondWithVersion(deps, ctx, current, `${resourceType}/${id}`, headers);
+}
+
+/**
+ * Shared by read and vread: 404 unknown, 410 deleted, 403 when the policy hides it, 304 for a
+ * satisfied conditional read (http.html#cread).
+ */
+export function respondWithVersion(deps: CoreDeps, ctx: RequestContext, version: StoredVersion | undefined, label: string, headers: ConditionalReadHeaders): InteractionResult {
+  if (!version) throw new FhirError('NOT_FOUND', `${label} is not known`);
+  if (!version.resource) {
+    throw new FhirError('GONE', `${label} was deleted (version ${version.versionId})`, {
+      headers: { etag: `W/"${version.versionId}"`, 'last-modified': new Date(version.lastUpdated).toUTCString() },
+    });
+  }
+  if (!deps.access.canRead(ctx, version.resource)) throw new FhirError('FORBIDDEN', `Not allowed to read ${label}`);
+  const versionInfo = { versionId: version.versionId, lastUpdated: version.lastUpdated };
+  if (headers.ifNoneMatch !== undefined) {
+    const tags = headers.ifNoneMatch.split(',').map((t) => t.trim());
+    if (tags.includes('*') || tags.some((t) => parseEtag(t) === version.versionId)) return { status: 304, version: versionInfo };
+  } else if (headers.ifModifiedSince !== undefined) {
+    const since = Date.parse(headers.ifModifiedSince);
+    // HTTP dates have second precision; compare at that precision.
+    if (Number.isFinite(since) && Math.floor(Date.parse(version.lastUpdated) / 1000) * 1000 <= since) {
+      return { status: 304, version: versionInfo };
+    }
+  }
+  return { status: 200, resource: version.resource, version: versionInfo };
+}

@@ -1,0 +1,240 @@
+import type { CoreDeps } from '../core-deps';
+import { FhirError, toFhirError, VersionConflictError } from '../errors/fhir-error';
+import { isJsonObject, type Bundle, type BundleEntry, type JsonValue, type Resource } from '../fhir-types';
+import { applyFhirPathPatch } from '../patch/fhirpath-patch';
+import { applyJsonPatch } from '../patch/json-patch';
+import type { StoredVersion } from '../ports/resource-store';
+import type { RequestContext } from '../request';
+import { bodyOf, batch } from './batch';
+import { requireResourceBody } from './body';
+import { entryRequestField, parseEntryRequest, type EntryRequest } from './bundle-entry';
+import type { SubRequestHandler } from './bundle';
+import { assertResourceType, assertValidId, etagOf, location, parseEtag } from './common';
+import { findConditionalMatch } from './create';
+import { commitWrites, prepareWrite, type PreparedWrite } from './write-path';
+
+type Action = 'create' | 'update' | 'patch' | 'delete' | 'read' | 'noop-create' | 'noop-delete';
+
+interface Plan {
+  readonly request: EntryRequest;
+  readonly action: Action;
+  readonly resourceType: string;
+  readonly id: string;
+  resource?: Resource;
+  write?: PreparedWrite;
+}
+
+/** Processing order of a transaction (http.html#trules): DELETE, POST, PUT/PATCH, then GET. */
+const ORDER: Record<Action, number> = { delete: 0, 'noop-delete': 0, create: 1, 'noop-create': 1, update: 2, patch: 2, read: 3 };
+
+/**
+ * A transaction: all entries succeed and are committed in one atomic write, or nothing is
+ * written and the OperationOutcome names the failing entry (http.html#transaction).
+ */
+export async function transaction(deps: CoreDeps, ctx: RequestContext, entries: readonly unknown[], handle: SubRequestHandler): Promise<Bundle> {
+  const requests = entries.map((entry, index) => inEntry(index, () => parseEntryRequest(entry, index, ctx.baseUrl)));
+  const plans: Plan[] = [];
+  const fullUrls = new Map<string, string>();
+  for (const request of requests) {
+    const plan = await inEntry(request.index, () => planEntry(deps, ctx, request));
+    plans.push(plan);
+    const fullUrl = request.entry.fullUrl;
+    if (typeof fullUrl === 'string' && plan.action !== 'read') fullUrls.set(fullUrl, `${plan.resourceType}/${plan.id}`);
+  }
+  assertNoDuplicates(plans);
+  const conditionalRefs = new Map<string, string>();
+  for (const plan of plans) {
+    if (plan.resource) plan.resource = await inEntry(plan.request.index, () => rewriteReferences(deps, ctx, plan.resource as Resource, fullUrls, conditionalRefs));
+  }
+
+  const writes = plans.filter((p) => p.action === 'create' || p.action === 'update' || p.action === 'patch' || p.action === 'delete');
+  if (writes.length > deps.store.maxAtomicWrites) {
+    throw new FhirError('BUNDLE_TOO_LARGE', `This transaction writes ${writes.length} resources; the store commits at most ${deps.store.maxAtomicWrites} atomically`, { expression: ['Bundle.entry'] });
+  }
+  const currents = await deps.store.readMany(ctx.tenant, writes.map((p) => ({ resourceType: p.resourceType, id: p.id })));
+  const now = deps.clock();
+  const ordered = [...writes.keys()].sort((a, b) => ORDER[(writes[a] as Plan).action] - ORDER[(writes[b] as Plan).action]);
+  for (const i of ordered) {
+    const plan = writes[i] as Plan;
+    await inEntry(plan.request.index, () => { plan.write = prepare(deps, ctx, plan, currents[i], now); });
+  }
+  try {
+    await commitWrites(deps, ctx, ordered.map((i) => (writes[i] as Plan).write as PreparedWrite));
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      throw new FhirError('VERSION_CONFLICT', `The transaction raced another write and was not applied: ${error.message}`);
+    }
+    throw error;
+  }
+
+  const reads = plans.filter((p) => p.action === 'read');
+  const readResults = reads.length > 0 ? await batch(ctx, reads.map((p) => p.request.entry), handle) : undefined;
+  const readEntries = new Map(reads.map((p, i) => [p.request.index, readResults?.entry?.[i] ?? {}]));
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction-response',
+    entry: plans.map((plan) => readEntries.get(plan.request.index) ?? responseEntry(ctx, plan)),
+  };
+}
+
+async function planEntry(deps: CoreDeps, ctx: RequestContext, request: EntryRequest): Promise<Plan> {
+  const { method, path, query } = request;
+  const [type, id, ...rest] = path;
+  if (method === 'GET' || method === 'HEAD') return { request, action: 'read', resourceType: type ?? '', id: id ?? '' };
+  if (type === undefined || rest.length > 0 || (method === 'POST' && id !== undefined)) {
+    throw new FhirError('INVALID_REQUEST', `${method} ${request.url} is not a supported transaction entry`, { expression: ['request.url'] });
+  }
+  assertResourceType(deps, type);
+  const criteria = new URLSearchParams(query).toString();
+  const resolveId = async (): Promise<string | undefined> => {
+    if (id !== undefined) {
+      assertValidId(id);
+      return id;
+    }
+    if (criteria === '') throw new FhirError('INVALID_REQUEST', `${method} ${request.url} needs an id or search criteria`, { expression: ['request.url'] });
+    return findConditionalMatch(deps, ctx, type, criteria);
+  };
+  const resource = request.entry.resource;
+  switch (method) {
+    case 'POST': {
+      deps.access.assertAllowed(ctx, 'create', type);
+      const body = requireResourceBody(resource, type);
+      const ifNoneExist = entryRequestField(request.entry, 'ifNoneExist');
+      const existing = ifNoneExist !== undefined ? await findConditionalMatch(deps, ctx, type, ifNoneExist) : undefined;
+      if (existing !== undefined) return { request, action: 'noop-create', resourceType: type, id: existing };
+      return { request, action: 'create', resourceType: type, id: deps.newId(), resource: body };
+    }
+    case 'PUT': {
+      deps.access.assertAllowed(ctx, 'update', type);
+      const body = requireResourceBody(resource, type);
+      const target = (await resolveId()) ?? (typeof body.id === 'string' ? body.id : deps.newId());
+      assertValidId(target);
+      if (body.id !== undefined && body.id !== target) {
+        throw new FhirError('ID_MISMATCH', `The body's id '${String(body.id)}' differs from ${type}/${target}`, { expression: [`${type}.id`] });
+      }
+      return { request, action: 'update', resourceType: type, id: target, resource: { ...body, id: target } };
+    }
+    case 'PATCH': {
+      deps.access.assertAllowed(ctx, 'patch', type);
+      const target = await resolveId();
+      if (target === undefined) throw new FhirError('NOT_FOUND', `No ${type} matches '${criteria}'`);
+      return { request, action: 'patch', resourceType: type, id: target };
+    }
+    default: {
+      deps.access.assertAllowed(ctx, 'delete', type);
+      const target = await resolveId();
+      return target === undefined ? { request, action: 'noop-delete', resourceType: type, id: '' } : { request, action: 'delete', resourceType: type, id: target };
+    }
+  }
+}
+
+function prepare(deps: CoreDeps, ctx: RequestContext, plan: Plan, current: StoredVersion | undefined, now: Date): PreparedWrite {
+  const label = `${plan.resourceType}/${plan.id}`;
+  const ifMatch = entryRequestField(plan.request.entry, 'ifMatch');
+  if (ifMatch !== undefined && current?.versionId !== parseEtag(ifMatch)) {
+    throw new FhirError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current version of ${label}`, { expression: ['request.ifMatch'] });
+  }
+  let resource: Resource | undefined = plan.resource;
+  if (plan.action === 'create' && current !== undefined) throw new FhirError('VERSION_CONFLICT', `${label} already exists`);
+  if (plan.action === 'update' && current === undefined && !deps.config.updateCreate) {
+    throw new FhirError('METHOD_NOT_ALLOWED', `${label} does not exist and this server does not create resources with client-assigned ids`);
+  }
+  if (plan.action === 'patch') {
+    if (!current?.resource) throw new FhirError(current ? 'GONE' : 'NOT_FOUND', `${label} is not there to patch`);
+    const body = plan.request.entry.resource;
+    if (body === undefined) throw new FhirError('INVALID_PATCH', 'A PATCH entry needs a Parameters or Binary resource', { expression: ['resource'] });
+    const { contentType, text } = bodyOf('PATCH', body);
+    resource = body.resourceType === 'Parameters' ? applyFhirPathPatch(current.resource, body) : contentType.includes('json-patch') ? applyJsonPatch(current.resource, JSON.parse(text) as unknown) : undefined;
+    if (resource === undefined) throw new FhirError('INVALID_PATCH', 'A PATCH entry needs a Parameters or a Binary with a JSON Patch', { expression: ['resource'] });
+  }
+  if (plan.action === 'delete' && !current?.resource) return prepareWrite(deps, ctx, { resourceType: plan.resourceType, id: plan.id, current, resource: undefined }, now);
+  return prepareWrite(deps, ctx, { resourceType: plan.resourceType, id: plan.id, current, resource }, now);
+}
+
+function assertNoDuplicates(plans: readonly Plan[]): void {
+  const seen = new Map<string, number>();
+  for (const plan of plans) {
+    if (plan.action === 'read' || plan.action === 'noop-delete' || plan.action === 'noop-create') continue;
+    const key = `${plan.resourceType}/${plan.id}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new FhirError('INVALID_REQUEST', `Bundle.entry[${earlier}] and Bundle.entry[${plan.request.index}] both change ${key}; a transaction may change a resource once`, { expression: [`Bundle.entry[${plan.request.index}]`] });
+    }
+    seen.set(key, plan.request.index);
+  }
+}
+
+/** Rewrites urn:uuid / fullUrl references and resolves conditional references (http.html#trules). */
+async function rewriteReferences(deps: CoreDeps, ctx: RequestContext, resource: Resource, fullUrls: ReadonlyMap<string, string>, conditional: Map<string, string>): Promise<Resource> {
+  const pending: string[] = [];
+  const collect = (value: JsonValue | undefined): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (isJsonObject(value)) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'reference' && typeof child === 'string' && !fullUrls.has(child) && /^[A-Z][A-Za-z]+\?/.test(child)) pending.push(child);
+        else collect(child);
+      }
+    }
+  };
+  collect(resource);
+  for (const ref of pending) {
+    if (conditional.has(ref)) continue;
+    const [type = '', criteria = ''] = ref.split('?', 2);
+    const match = await findConditionalMatch(deps, ctx, type, criteria);
+    if (match === undefined) throw new FhirError('NOT_FOUND', `The conditional reference '${ref}' matches nothing`, { expression: [`${resource.resourceType}`] });
+    conditional.set(ref, `${type}/${match}`);
+  }
+  const rewrite = (value: JsonValue | undefined): JsonValue | undefined => {
+    if (Array.isArray(value)) return value.map((v) => rewrite(v) ?? null);
+    if (!isJsonObject(value)) return value;
+    const out: Record<string, JsonValue | undefined> = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = key === 'reference' && typeof child === 'string' ? (fullUrls.get(child) ?? conditional.get(child) ?? child) : rewrite(child);
+    }
+    return out;
+  };
+  return rewrite(resource) as Resource;
+}
+
+function responseEntry(ctx: RequestContext, plan: Plan): BundleEntry {
+  const write = plan.write?.operation;
+  if (!write) {
+    const status = plan.action === 'noop-create' ? '200 OK' : '204 No Content';
+    return { response: { status, ...(plan.action === 'noop-create' ? { location: `${ctx.baseUrl}/${plan.resourceType}/${plan.id}` } : {}) } };
+  }
+  const created = plan.write?.change.action === 'create';
+  const entry: BundleEntry = {
+    fullUrl: `${ctx.baseUrl}/${plan.resourceType}/${plan.id}`,
+    response: {
+      status: write.resource === undefined ? '204 No Content' : created ? '201 Created' : '200 OK',
+      location: location(ctx.baseUrl, plan.resourceType, plan.id, write.versionId),
+      etag: etagOf(write.versionId),
+      lastModified: write.lastUpdated,
+    },
+  };
+  if (write.resource) entry.resource = write.resource;
+  return entry;
+}
+
+/** Runs one entry's step and names the entry in any error, keeping the element pointer. */
+function inEntry<T>(index: number, step: () => T): T {
+  const wrap = (error: unknown): never => {
+    const fhirError = toFhirError(error, 'transaction');
+    if (fhirError.code === 'INTERNAL') throw error;
+    const prefix = `Bundle.entry[${index}]`;
+    const expression = (fhirError.expression ?? []).map((e) => `${prefix}.${e.replace(/^[A-Z][A-Za-z]+\./, 'resource.')}`);
+    const issues = fhirError.issues?.map((issue) => ({ ...issue, diagnostics: `${prefix}: ${issue.diagnostics ?? ''}`, expression: (issue.expression ?? []).map((e) => `${prefix}.${e.replace(/^[A-Z][A-Za-z]+\./, 'resource.')}`) }));
+    throw new FhirError(fhirError.code, `${prefix}: ${fhirError.message}`, {
+      expression: expression.length > 0 ? expression : [prefix],
+      ...(issues ? { issues } : {}),
+      headers: fhirError.headers,
+      cause: error,
+    });
+  };
+  try {
+    const result = step();
+    return result instanceof Promise ? (result.catch(wrap) as T) : result;
+  } catch (error) {
+    return wrap(error);
+  }
+}

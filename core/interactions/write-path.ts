@@ -1,0 +1,68 @@
+import type { CoreDeps } from '../core-deps';
+import { FhirError } from '../errors/fhir-error';
+import type { Resource } from '../fhir-types';
+import type { ChangeAction, ResourceChange } from '../ports/change-feed';
+import type { StoredVersion, WriteOperation } from '../ports/resource-store';
+import type { RequestContext } from '../request';
+import { instant, nextVersionId, stampResource } from './common';
+
+/** A validated, stamped write with the change it will publish once committed. */
+export interface PreparedWrite {
+  readonly operation: WriteOperation;
+  readonly change: ResourceChange;
+}
+
+export interface WriteIntent {
+  readonly resourceType: string;
+  readonly id: string;
+  /** The stored current version (possibly a tombstone), or undefined if never written. */
+  readonly current: StoredVersion | undefined;
+  /** The new content, or undefined for a delete. */
+  readonly resource: Resource | undefined;
+}
+
+/**
+ * Stamps meta, validates against the R4 definitions, checks write permission and extracts
+ * the search index, so that every write, from REST, GraphQL or a Bundle, is decided the same way.
+ */
+export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteIntent, now: Date = deps.clock()): PreparedWrite {
+  const versionId = nextVersionId(intent.current);
+  const lastUpdated = instant(now);
+  const currentResource = intent.current?.resource;
+  if (currentResource && !deps.access.canWrite(ctx, currentResource)) {
+    throw new FhirError('FORBIDDEN', `Not allowed to change ${intent.resourceType}/${intent.id}`);
+  }
+  let resource: Resource | undefined;
+  if (intent.resource) {
+    resource = stampResource(intent.resource, intent.id, versionId, lastUpdated);
+    deps.validate(resource);
+    if (!deps.access.canWrite(ctx, resource)) {
+      throw new FhirError('FORBIDDEN', `Not allowed to write this ${intent.resourceType}`);
+    }
+  }
+  const action: ChangeAction = resource === undefined ? 'delete' : currentResource === undefined ? 'create' : 'update';
+  return {
+    operation: {
+      resourceType: intent.resourceType,
+      id: intent.id,
+      expectedVersionId: intent.current?.versionId ?? null,
+      versionId,
+      lastUpdated,
+      resource,
+      index: resource ? deps.extractIndex(resource) : [],
+    },
+    change: { tenant: ctx.tenant, action, resourceType: intent.resourceType, id: intent.id, versionId, lastUpdated, resource },
+  };
+}
+
+/** Commits atomically, then publishes the committed changes (DESIGN.md: ChangeFeed, after commit). */
+export async function commitWrites(deps: CoreDeps, ctx: RequestContext, writes: readonly PreparedWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await deps.store.commit(ctx.tenant, writes.map((w) => w.operation));
+  try {
+    await deps.changeFeed.publish(writes.map((w) => w.change));
+  } catch (error) {
+    // The write is committed and acknowledged; a failing subscriber must not turn it into an error.
+    deps.log.error('change feed publish failed', { correlationId: ctx.correlationId, error: String(error) });
+  }
+}
