@@ -1,0 +1,167 @@
+// The embedded system of record: ResourceStore on SQLite through better-sqlite3 (issue 2,
+// "Embedded store"; DESIGN.md: Ports). Tables are in sqlite-schema.ts, history in
+// sqlite-history.ts. better-sqlite3 is synchronous, so each method does its work at once and
+// returns a settled promise; one connection per process serializes commits.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { VersionConflictError } from '../../core/errors/fhir-error';
+import type {
+  HistoryPage,
+  HistoryQuery,
+  ResourceKey,
+  ResourceStore,
+  StoredVersion,
+  WriteOperation,
+} from '../../core/ports/resource-store';
+import { SqliteHistoryQueries } from './sqlite-history';
+import type { SqliteIndexWriter } from './sqlite-index-writer';
+import { instantToMs, toStoredVersion, versionColumns, type VersionRow } from './sqlite-rows';
+import { configureConnection, migrateStoreSchema, type SqliteSynchronous } from './sqlite-schema';
+
+export interface SqliteResourceStoreOptions {
+  /** A database file (its directory is created), or ':memory:' for tests. */
+  readonly filename: string;
+  /** Keeps the search index tables in step with every commit, in the same transaction. */
+  readonly indexWriter?: SqliteIndexWriter;
+  /** Durability of an acknowledged commit; see SqliteSynchronous. Default 'FULL'. */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a commit waits for another process holding the write lock, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+}
+
+type KeyParams = [tenant: string, resourceType: string, id: string];
+type VersionParams = [tenant: string, resourceType: string, id: string, versionId: string, lastUpdated: string, lastUpdatedMs: number, deleted: number, resource: string | null];
+type UpdateParams = [versionId: string, lastUpdated: string, lastUpdatedMs: number, deleted: number, resource: string | null, tenant: string, resourceType: string, id: string, expectedVersionId: string];
+type ReadManyRow = VersionRow & { readonly position: number };
+
+export class SqliteResourceStore implements ResourceStore {
+  /** One SQLite transaction holds any number of writes. */
+  readonly maxAtomicWrites = Number.POSITIVE_INFINITY;
+
+  private readonly db: Database;
+  private readonly indexWriter: SqliteIndexWriter | undefined;
+  private readonly historyQueries: SqliteHistoryQueries;
+  private readonly selectCurrent: Statement<KeyParams, VersionRow>;
+  private readonly selectCurrentVersionId: Statement<KeyParams, string>;
+  private readonly selectVersion: Statement<[...KeyParams, versionId: string], VersionRow>;
+  private readonly selectMany: Statement<[keysJson: string, tenant: string], ReadManyRow>;
+  private readonly insertVersion: Statement<VersionParams>;
+  private readonly insertCurrent: Statement<VersionParams>;
+  private readonly updateCurrent: Statement<UpdateParams>;
+  private readonly commitAll: (tenant: string, writes: readonly WriteOperation[]) => void;
+
+  constructor(options: SqliteResourceStoreOptions) {
+    const inMemory = options.filename === ':memory:' || options.filename === '';
+    if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new BetterSqlite3(options.filename, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      configureConnection(this.db, options.synchronous ?? 'FULL');
+      migrateStoreSchema(this.db);
+      options.indexWriter?.migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.indexWriter = options.indexWriter;
+    this.historyQueries = new SqliteHistoryQueries(this.db);
+
+    const key = 'tenant = ? AND resource_type = ? AND id = ?';
+    this.selectCurrent = this.db.prepare<KeyParams, VersionRow>(`SELECT ${versionColumns} FROM resource_current WHERE ${key}`);
+    this.selectCurrentVersionId = this.db.prepare<KeyParams, string>(`SELECT version_id FROM resource_current WHERE ${key}`).pluck();
+    this.selectVersion = this.db.prepare<[...KeyParams, string], VersionRow>(
+      `SELECT ${versionColumns} FROM resource_version WHERE ${key} AND version_id = ?`,
+    );
+    // One query for any number of keys: the keys travel as a JSON array of [type, id] pairs and
+    // CROSS JOIN makes SQLite walk them in order, probing the primary key once per key.
+    this.selectMany = this.db.prepare<[string, string], ReadManyRow>(
+      `SELECT k.key AS position, c.resource_type, c.id, c.version_id, c.last_updated, c.deleted, c.resource
+       FROM json_each(?) AS k CROSS JOIN resource_current AS c
+       WHERE c.tenant = ? AND c.resource_type = k.value ->> 0 AND c.id = k.value ->> 1`,
+    );
+    const columns = 'tenant, resource_type, id, version_id, last_updated, last_updated_ms, deleted, resource';
+    this.insertVersion = this.db.prepare<VersionParams>(`INSERT INTO resource_version (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertCurrent = this.db.prepare<VersionParams>(
+      `INSERT INTO resource_current (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.updateCurrent = this.db.prepare<UpdateParams>(
+      `UPDATE resource_current SET version_id = ?, last_updated = ?, last_updated_ms = ?, deleted = ?, resource = ?
+       WHERE tenant = ? AND resource_type = ? AND id = ? AND version_id = ?`,
+    );
+    // IMMEDIATE takes the write lock before the version checks, so another process sharing the
+    // file cannot slip a write between a check and the insert.
+    const transaction = this.db.transaction((tenant: string, writes: readonly WriteOperation[]) => {
+      for (const write of writes) this.applyWrite(tenant, write);
+    });
+    this.commitAll = (tenant, writes) => transaction.immediate(tenant, writes);
+  }
+
+  /** The connection, for the SQLite search backend's queries (it must not write these tables). */
+  get database(): Database {
+    return this.db;
+  }
+
+  async read(tenant: string, resourceType: string, id: string): Promise<StoredVersion | undefined> {
+    const row = this.selectCurrent.get(tenant, resourceType, id);
+    return row ? toStoredVersion(row) : undefined;
+  }
+
+  async readMany(tenant: string, keys: readonly ResourceKey[]): Promise<(StoredVersion | undefined)[]> {
+    const found: (StoredVersion | undefined)[] = keys.map(() => undefined);
+    if (keys.length === 0) return found;
+    const keysJson = JSON.stringify(keys.map((k) => [k.resourceType, k.id]));
+    for (const row of this.selectMany.iterate(keysJson, tenant)) found[row.position] = toStoredVersion(row);
+    return found;
+  }
+
+  async vread(tenant: string, resourceType: string, id: string, versionId: string): Promise<StoredVersion | undefined> {
+    const row = this.selectVersion.get(tenant, resourceType, id, versionId);
+    return row ? toStoredVersion(row) : undefined;
+  }
+
+  async history(tenant: string, query: HistoryQuery): Promise<HistoryPage> {
+    return this.historyQueries.run(tenant, query);
+  }
+
+  /** All writes in one IMMEDIATE transaction; a VersionConflictError rolls back every one of them. */
+  async commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
+    if (writes.length === 0) return;
+    this.commitAll(tenant, writes);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Keeps planner statistics fresh at a bounded cost (https://www.sqlite.org/lang_analyze.html).
+    this.db.pragma('analysis_limit = 400');
+    this.db.pragma('optimize');
+    this.db.close();
+  }
+
+  private applyWrite(tenant: string, write: WriteOperation): void {
+    const { resourceType, id } = write;
+    const deleted = write.resource === undefined;
+    const lastUpdatedMs = instantToMs(write.lastUpdated);
+    const json = deleted ? null : JSON.stringify(write.resource);
+    const row: VersionParams = [tenant, resourceType, id, write.versionId, write.lastUpdated, lastUpdatedMs, deleted ? 1 : 0, json];
+    // The version check is the write itself: the current row changes only if it is the expected
+    // one (expectedVersionId null: only if no row exists; a tombstone counts as existing,
+    // core/ports/resource-store.ts). One statement instead of a select and a write.
+    const changed =
+      write.expectedVersionId === null
+        ? this.insertCurrent.run(...row).changes
+        : this.updateCurrent.run(write.versionId, write.lastUpdated, lastUpdatedMs, deleted ? 1 : 0, json, tenant, resourceType, id, write.expectedVersionId)
+            .changes;
+    if (changed !== 1) throw this.conflict(tenant, write);
+    this.insertVersion.run(...row);
+    if (!this.indexWriter) return;
+    if (deleted) this.indexWriter.remove(this.db, tenant, resourceType, id);
+    else this.indexWriter.write(this.db, tenant, resourceType, id, write.index);
+  }
+
+  private conflict(tenant: string, write: WriteOperation): VersionConflictError {
+    const current = this.selectCurrentVersionId.get(tenant, write.resourceType, write.id);
+    const expected = write.expectedVersionId === null ? 'no version' : `version ${write.expectedVersionId}`;
+    const found = current === undefined ? 'none' : `version ${current}`;
+    return new VersionConflictError(`${write.resourceType}/${write.id}: expected ${expected}, found ${found}`, current);
+  }
+}
