@@ -1,0 +1,178 @@
+// Index extraction, once, in the core (DESIGN.md: Search, shared between backends): every R4
+// search parameter of the resource's type, evaluated with the reference FHIRPath engine and its
+// R4 model (choice types such as Observation.value[x] need the model), each expression compiled
+// once and cached. The expressions come pre-rewritten from the generator so that evaluation is
+// synchronous (no resolve(), no `as` on collections).
+import { compile } from 'fhirpath';
+import r4Model from 'fhirpath/fhir-context/r4';
+import { isJsonObject, type JsonValue, type Resource } from '../fhir-types';
+import { valuesOf, type TypedValue } from './extract-values';
+import type { IndexEntry } from './index-entry';
+import type { SearchParameterDefinition } from './parameter-types';
+import { searchParametersFor } from './parameters';
+
+type Evaluator = (input: unknown) => TypedValue[];
+
+const evaluators = new Map<string, Evaluator>();
+
+/** FHIRPath wraps decimals and computed dates in FP_Type objects; their JSON form is the value. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function') {
+    return (value.toJSON as () => unknown)();
+  }
+  return value;
+}
+
+function toTyped(node: unknown): TypedValue {
+  if (typeof node === 'object' && node !== null && 'data' in node && node.constructor.name === 'ResourceNode') {
+    const typed = node as { data: unknown; fhirNodeDataType?: unknown };
+    return { data: plain(typed.data), fhirType: typeof typed.fhirNodeDataType === 'string' ? typed.fhirNodeDataType : undefined };
+  }
+  return { data: plain(node), fhirType: undefined };
+}
+
+/** The compiled expression, cached by its text (the same text serves every type it appears on). */
+export function evaluatorFor(expression: string): Evaluator {
+  let fn = evaluators.get(expression);
+  if (fn === undefined) {
+    // resolveInternalTypes: false keeps the FHIR type of each result (Identifier vs ContactPoint, Period vs dateTime).
+    const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
+    fn = (input: unknown): TypedValue[] => {
+      const result: unknown = compiled(input as Record<string, unknown>);
+      return Array.isArray(result) ? result.map(toTyped) : [];
+    };
+    evaluators.set(expression, fn);
+  }
+  return fn;
+}
+
+function rawNodes(expression: string, input: unknown): unknown[] {
+  const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
+  const result: unknown = compiled(input as Record<string, unknown>);
+  return Array.isArray(result) ? result : [];
+}
+
+const itemEvaluators = new Map<string, (input: unknown) => unknown[]>();
+
+/** Like evaluatorFor but keeps the raw nodes, so that composite components evaluate with the item's type. */
+function itemsFor(expression: string): (input: unknown) => unknown[] {
+  let fn = itemEvaluators.get(expression);
+  if (fn === undefined) {
+    const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
+    fn = (input: unknown): unknown[] => {
+      const result: unknown = compiled(input as Record<string, unknown>);
+      return Array.isArray(result) ? result : [];
+    };
+    itemEvaluators.set(expression, fn);
+  }
+  return fn;
+}
+
+function cartesian(lists: readonly (readonly IndexEntry[])[]): IndexEntry[][] {
+  let acc: IndexEntry[][] = [[]];
+  for (const list of lists) {
+    const next: IndexEntry[][] = [];
+    for (const prefix of acc) for (const item of list) next.push([...prefix, item]);
+    acc = next;
+  }
+  return acc;
+}
+
+/** Composite values (search.html#composite): components taken from the same item, all combinations. */
+function compositeValues(code: string, def: SearchParameterDefinition, resource: Resource): IndexEntry[] {
+  if (def.expression === undefined || def.component === undefined) return [];
+  const out: IndexEntry[] = [];
+  for (const item of itemsFor(def.expression)(resource)) {
+    const lists = def.component.map((c) => evaluatorFor(c.expression)(item).flatMap((v) => valuesOf(c.type, c.code, v)));
+    if (lists.some((l) => l.length === 0)) continue;
+    for (const components of cartesian(lists)) out.push({ type: 'composite', param: code, components });
+  }
+  return out;
+}
+
+function stripMarkup(xhtml: string): string {
+  return xhtml
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function collectStrings(value: JsonValue, out: string[], key: string): void {
+  if (typeof value === 'string') {
+    out.push(key === 'div' ? stripMarkup(value) : value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectStrings(v, out, key);
+  } else if (isJsonObject(value)) {
+    for (const [k, v] of Object.entries(value)) if (v !== undefined && k !== 'meta' && k !== 'resourceType') collectStrings(v, out, k);
+  }
+}
+
+/** _text (the narrative) and _content (all text of the resource), for full-text search (search.html#text). */
+function textValues(resource: Resource): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  const text = resource['text'];
+  if (isJsonObject(text) && typeof text['div'] === 'string') {
+    const narrative = stripMarkup(text['div']);
+    if (narrative.length > 0) out.push({ type: 'text', param: '_text', value: narrative });
+  }
+  const all: string[] = [];
+  collectStrings(resource, all, '');
+  if (all.length > 0) out.push({ type: 'text', param: '_content', value: all.join(' ') });
+  return out;
+}
+
+const rootsCache = new Map<string, readonly string[] | null>();
+
+/**
+ * The top-level element names an expression starts from (`Observation.value.ofType(Quantity) |
+ * Observation.code` -> value, code), or null when some part does not start with one. A
+ * resource without any of them cannot yield values: skipping those parameters saves most of
+ * the evaluation cost, since most parameters of a type are absent from a given resource.
+ */
+function rootsOf(expression: string): readonly string[] | null {
+  let roots = rootsCache.get(expression);
+  if (roots === undefined) {
+    const names: string[] = [];
+    let ok = true;
+    for (const part of expression.split(' | ')) {
+      const m = /^\(?[A-Za-z]+\.([A-Za-z]+)/.exec(part.trim());
+      if (m?.[1] === undefined) ok = false;
+      else names.push(m[1]);
+    }
+    roots = ok ? names : null;
+    rootsCache.set(expression, roots);
+  }
+  return roots;
+}
+
+function mayHaveValues(expression: string, keys: readonly string[]): boolean {
+  const roots = rootsOf(expression);
+  if (roots === null) return true;
+  // Choice elements appear as value[x] -> valueQuantity, so a prefix match is the safe test.
+  return roots.some((r) => keys.some((k) => k.startsWith(r)));
+}
+
+/**
+ * Index values of every search parameter of the resource's type. Throws only on programming
+ * errors; a value the engine cannot interpret is skipped, not fatal (a write must not fail on it).
+ */
+export function extractIndexEntries(resource: Resource): IndexEntry[] {
+  const out: IndexEntry[] = [];
+  const keys = Object.keys(resource);
+  for (const [code, def] of searchParametersFor(resource.resourceType)) {
+    if (def.expression !== undefined && !mayHaveValues(def.expression, keys)) continue;
+    if (def.type === 'composite') {
+      out.push(...compositeValues(code, def, resource));
+    } else if (def.expression !== undefined) {
+      for (const value of evaluatorFor(def.expression)(resource)) out.push(...valuesOf(def.type, code, value));
+    }
+  }
+  out.push(...textValues(resource));
+  return out;
+}
+
+/** For tests and tools: the raw FHIRPath nodes of an expression (not cached). */
+export function evaluateRaw(expression: string, resource: Resource): unknown[] {
+  return rawNodes(expression, resource);
+}
