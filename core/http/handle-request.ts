@@ -38,7 +38,7 @@ export async function handleRequest(deps: CoreDeps, info: ServerInfo, req: FhirR
     const result = await dispatch(deps, info, req, route(req.method, req.path));
     return render(req, result, negotiated);
   } catch (error) {
-    return renderError(deps, req, error, negotiated);
+    return errorResponse(deps, error, { method: req.method, path: req.path.join('/'), correlationId: req.context.correlationId, pretty: negotiated.pretty });
   }
 }
 
@@ -171,18 +171,26 @@ function render(req: FhirRequest, result: InteractionResult, negotiated: Negotia
   return { status: result.status, headers, body: JSON.stringify(body, null, negotiated.pretty ? 2 : undefined) };
 }
 
-function renderError(deps: CoreDeps, req: FhirRequest, error: unknown, negotiated: Negotiated): FhirResponse {
-  const fhirError = toFhirError(error, req.context.correlationId);
+export interface ErrorContext {
+  readonly method: string;
+  readonly path: string;
+  readonly correlationId: string;
+  readonly pretty: boolean;
+}
+
+/** Renders any error as an OperationOutcome; unexpected ones are logged and masked (500). */
+export function errorResponse(deps: Pick<CoreDeps, 'log'>, error: unknown, where: ErrorContext): FhirResponse {
+  const fhirError = toFhirError(error, where.correlationId);
   if (fhirError.status >= 500) {
     deps.log.error('request failed', {
-      correlationId: req.context.correlationId,
-      method: req.method,
-      path: req.path.join('/'),
+      correlationId: where.correlationId,
+      method: where.method,
+      path: where.path,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
   }
   const headers: Record<string, string> = { 'content-type': `${FHIR_JSON}; charset=utf-8`, ...fhirError.headers };
-  if (fhirError.status === 500) headers['x-correlation-id'] = req.context.correlationId;
-  const body = req.method === 'HEAD' ? undefined : JSON.stringify(fhirError.toOperationOutcome(), null, negotiated.pretty ? 2 : undefined);
+  if (fhirError.status >= 500) headers['x-correlation-id'] = where.correlationId;
+  const body = where.method === 'HEAD' ? undefined : JSON.stringify(fhirError.toOperationOutcome(), null, where.pretty ? 2 : undefined);
   return { status: fhirError.status, headers, ...(body !== undefined ? { body } : {}) };
 }

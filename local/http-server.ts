@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleHttp } from '../core/http/front-door';
+import type { FhirResponse } from '../core/request';
+import type { LocalApp } from '../wiring/local';
+
+/** Extra routes mounted beside the FHIR REST API (GraphQL, discovery documents). */
+export type ExtraRoute = (req: IncomingMessage, url: URL, body: string) => Promise<FhirResponse | undefined>;
+
+export const FHIR_MOUNT = '/fhir';
+
+class BodyTooLargeError extends Error {}
+
+/** Reads the body, refusing more than `limit` bytes without buffering the rest. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLargeError());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
+}
+
+function send(res: ServerResponse, response: FhirResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+const tooLarge = (limit: number): FhirResponse => ({
+  status: 413,
+  headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
+  body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly', diagnostics: `The request body is larger than ${limit} bytes` }] }),
+});
+
+/** The local server: a thin translation from node:http to the core's front door. */
+export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = []): Server {
+  return createServer((req, res) => {
+    const app = getApp();
+    const limit = app.deps.config.maxBodyBytes;
+    const correlationId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
+    res.setHeader('x-request-id', correlationId);
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://local');
+      let body: string;
+      try {
+        body = await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return send(res, tooLarge(limit));
+        throw error;
+      }
+      for (const route of extraRoutes) {
+        const response = await route(req, url, body);
+        if (response) return send(res, response);
+      }
+      if (url.pathname === FHIR_MOUNT || url.pathname.startsWith(`${FHIR_MOUNT}/`)) {
+        const response = await handleHttp(app.door, {
+          method: req.method ?? 'GET',
+          path: url.pathname.slice(FHIR_MOUNT.length),
+          rawQuery: url.search.replace(/^\?/, ''),
+          headers: headersOf(req),
+          body,
+          rootUrl: app.rootUrl,
+          correlationId,
+        });
+        return send(res, response);
+      }
+      return send(res, {
+        status: 404,
+        headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
+        body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: `Nothing at ${url.pathname}; the FHIR API is at ${app.rootUrl}` }] }),
+      });
+    })().catch((error: unknown) => {
+      app.deps.log.error('unhandled transport error', { correlationId, error: String(error) });
+      if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: `An unexpected error occurred (correlation id ${correlationId})` }] }) });
+      else res.end();
+    });
+  });
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}

@@ -1,0 +1,34 @@
+// `npm start`: the embedded FHIR server on SQLite under FHIR_DATA_DIR (README.md lists the settings).
+import { ConfigError, parseLocalConfig } from '../wiring/config';
+import { startLocalServer } from './start';
+
+async function main(): Promise<void> {
+  const config = parseLocalConfig(process.env);
+  const running = await startLocalServer(config);
+  const lines = [
+    `FHIR R4 server listening on ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}`,
+    `  CapabilityStatement: ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}/metadata`,
+    `  Data directory:      ${config.FHIR_DATA_DIR}`,
+  ];
+  if (config.FHIR_AUTH_MODE === 'none') {
+    lines.push('', '  !!! AUTHENTICATION IS OFF (FHIR_AUTH_MODE=none): anyone who can reach this port can read and change everything. !!!', '');
+  } else {
+    lines.push(
+      `  Auth mode:           ${config.FHIR_AUTH_MODE} (tokens from the local dev issuer)`,
+      `  Get a token:         npm run token -- --group practitioner${config.FHIR_MULTI_TENANCY ? ' --tenant t1' : ''}`,
+      `  Then:                curl -H "Authorization: Bearer <token>" ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/t1' : ''}/Patient`,
+    );
+  }
+  console.log(lines.join('\n'));
+  const stop = (signal: string): void => {
+    console.log(`${signal}: shutting down`);
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
+import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
+import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
+import { SqliteResourceStore } from '../adapters/embedded/sqlite-store';
+import { allowAllPolicy } from '../core/authz/access-policy';
+import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
+import { createAccessPolicy } from '../core/authz/create-access-policy';
+import type { CoreConfig } from '../core/config';
+import type { CoreDeps } from '../core/core-deps';
+import type { FrontDoor } from '../core/http/front-door';
+import type { ServerInfo } from '../core/http/handle-request';
+import { unsupportedSearchEngine } from '../core/search-engine';
+import { extractIndexEntries } from '../core/search/extract';
+import { resourceTypes } from '../core/validation/model';
+import { assertValidResource } from '../core/validation/validate-resource';
+import type { LocalConfig } from './config';
+import { createLogger } from './logger';
+
+export interface LocalApp {
+  readonly config: LocalConfig;
+  readonly deps: CoreDeps;
+  readonly door: FrontDoor;
+  /** Absolute URL of the FHIR root (tenant bases hang below it when multi-tenancy is on). */
+  readonly rootUrl: string;
+  readonly changeFeed: InProcessChangeFeed;
+  /** The dev issuer, unless auth is off. */
+  readonly devIssuer: DevIssuer | undefined;
+  readonly accessConfig: AccessPolicyConfig;
+  close(): Promise<void>;
+}
+
+export interface LocalAppOptions {
+  /** Keep the database in memory (tests); the data dir still holds the dev issuer keys. */
+  readonly inMemory?: boolean;
+  /** The port actually bound, when PORT was 0. */
+  readonly boundPort?: number;
+}
+
+export const SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
+
+/** The composition root of the local (embedded) home: SQLite, in-process feed, dev issuer. */
+export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {}): LocalApp {
+  const dataDir = resolve(config.FHIR_DATA_DIR);
+  const port = options.boundPort ?? config.PORT;
+  const rootUrl = (config.FHIR_BASE_URL ?? `http://${config.HOST}:${port}/fhir`).replace(/\/+$/, '');
+  const log = createLogger(config.LOG_LEVEL);
+  const coreConfig: CoreConfig = {
+    multiTenancy: config.FHIR_MULTI_TENANCY,
+    updateCreate: config.FHIR_UPDATE_CREATE,
+    maxBodyBytes: config.FHIR_MAX_BODY_BYTES,
+    maxBundleEntries: config.FHIR_MAX_BUNDLE_ENTRIES,
+    defaultPageSize: 20,
+    maxPageSize: config.FHIR_MAX_PAGE_SIZE,
+    maxJsonDepth: 64,
+  };
+  const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite') });
+  const changeFeed = new InProcessChangeFeed({
+    onListenerError: (error, change) => log.error('change listener failed', { resource: `${change.resourceType}/${change.id}`, error: String(error) }),
+  });
+  const devIssuer = config.FHIR_AUTH_MODE === 'none' ? undefined : createDevIssuer(dataDir);
+  const accessConfig: AccessPolicyConfig = {
+    ...loadAccessPolicyConfigFile(config.FHIR_ACCESS_POLICY_FILE ?? join(__dirname, '..', 'config', 'access-policy.json')),
+    ...(config.FHIR_AUTH_MODE === 'none' ? {} : { mode: config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito-groups' }),
+  };
+  const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
+  const typeSet = new Set(resourceTypes);
+  const deps: CoreDeps = {
+    config: coreConfig,
+    store,
+    changeFeed,
+    access,
+    search: unsupportedSearchEngine,
+    validate: assertValidResource,
+    extractIndex: extractIndexEntries,
+    isResourceType: (name) => typeSet.has(name),
+    resourceTypes,
+    clock: () => new Date(),
+    newId: randomUUID,
+    log,
+  };
+  const verifier = devIssuer ? createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito') : undefined;
+  return {
+    config,
+    deps,
+    door: { deps, info: SERVER_INFO, verifier },
+    rootUrl,
+    changeFeed,
+    devIssuer,
+    accessConfig,
+    close: () => store.close(),
+  };
+}
