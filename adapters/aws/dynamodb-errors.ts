@@ -1,0 +1,52 @@
+// SDK errors become core errors at the edge (STYLE.md: adapters translate backend errors).
+// Throttling (after the SDK's own retries) is 429 with Retry-After
+// (https://hl7.org/fhir/R4/http.html#2.21.0.6 leaves status codes to HTTP; RFC 6585 section 4);
+// an oversized item is 413; anything else stays unexpected and becomes a masked 500 in the core.
+import { FhirError } from '../../core/errors/fhir-error';
+
+const throttlingNames = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'SlowDown',
+]);
+
+const throttlingReasons = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** Seconds a client should wait before retrying a throttled request. */
+export const retryAfterSeconds = 1;
+
+export function throttled(cause: unknown): FhirError {
+  return new FhirError('TOO_MANY_REQUESTS', 'The data store is throttling requests; retry shortly', {
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    cause,
+  });
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+export function isThrottling(error: unknown): boolean {
+  const name = errorName(error);
+  return name !== undefined && throttlingNames.has(name);
+}
+
+export function isThrottlingReason(code: string | undefined): boolean {
+  return code !== undefined && throttlingReasons.has(code);
+}
+
+function isItemTooLarge(error: unknown): boolean {
+  return errorName(error) === 'ValidationException' && error instanceof Error && /item size/i.test(error.message);
+}
+
+/** Translates an SDK error that has no more specific meaning at the call site. */
+export function translateDynamoDbError(error: unknown): unknown {
+  if (error instanceof FhirError) return error;
+  if (isThrottling(error)) return throttled(error);
+  if (isItemTooLarge(error)) {
+    return new FhirError('PAYLOAD_TOO_LARGE', 'The resource is too large to store (DynamoDB items are limited to 400 KB)', { cause: error });
+  }
+  return error;
+}

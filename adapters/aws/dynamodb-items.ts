@@ -1,0 +1,134 @@
+// Item layout of the DynamoDB resource table (see dynamodb-table.ts for the indexes).
+//
+// Every key component is percent-encoded, so a `#` inside a tenant or id can never forge another
+// resource's key. Version numbers are zero-padded in sort keys so that DynamoDB's byte order is
+// version order: the core numbers versions 1, 2, 3... (core/interactions/common.ts), so
+// history-instance in sort-key order is commit order even when clocks step back.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Resource } from '../../core/fhir-types';
+import type { StoredVersion } from '../../core/ports/resource-store';
+import type { IndexEntry } from '../../core/search/index-entry';
+
+/** Bodies above this many bytes are stored gzipped: DynamoDB items are capped at 400 KB. */
+const gzipThreshold = 16 * 1024;
+
+export const currentSk = 'c';
+const versionSkPrefix = 'v#';
+const numericVersion = /^(0|[1-9]\d{0,14})$/;
+
+function component(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export function resourcePk(tenant: string, resourceType: string, id: string): string {
+  return `${component(tenant)}#${component(resourceType)}#${component(id)}`;
+}
+
+export function typePk(tenant: string, resourceType: string): string {
+  return `${component(tenant)}#${component(resourceType)}`;
+}
+
+export function systemPk(tenant: string): string {
+  return component(tenant);
+}
+
+/** Sort-key form of a versionId: numeric ids padded to 15 digits, others after all numbers. */
+export function versionKey(versionId: string): string {
+  return numericVersion.test(versionId) ? versionId.padStart(15, '0') : `~${component(versionId)}`;
+}
+
+export function versionSk(versionId: string): string {
+  return `${versionSkPrefix}${versionKey(versionId)}`;
+}
+
+export function isVersionSk(sk: string): boolean {
+  return sk.startsWith(versionSkPrefix);
+}
+
+export function instantMs(instant: string): number {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new Error(`Not a FHIR instant: ${instant}`);
+  return ms;
+}
+
+/** `{ms}` padded so that string order is time order; the bound used by _since and _at. */
+export function msKey(ms: number): string {
+  return String(Math.max(0, Math.trunc(ms))).padStart(15, '0');
+}
+
+/** History sort key: time first, then a tie-break that keeps one resource's versions in order. */
+export function historySk(lastUpdated: string, resourceType: string, id: string, versionId: string): string {
+  return `${msKey(instantMs(lastUpdated))}#${component(resourceType)}#${component(id)}#${versionKey(versionId)}`;
+}
+
+/** The attributes of a stored version, as plain JS values (DocumentClient marshals them). */
+export interface VersionItem {
+  pk: string;
+  sk: string;
+  /** Tenant, type, id, versionId, lastUpdated: kept unencoded for readers and the stream. */
+  tn: string;
+  rt: string;
+  rid: string;
+  vid: string;
+  lu: string;
+  /** True for a delete tombstone. */
+  del: boolean;
+  body?: string;
+  gz?: Uint8Array;
+  /** Extracted search values (version items only), for the stream processor's indexer. */
+  idx?: string;
+  tpk?: string;
+  spk?: string;
+  hsk?: string;
+}
+
+export function encodeBody(resource: Resource | undefined): Pick<VersionItem, 'body' | 'gz'> {
+  if (resource === undefined) return {};
+  const json = JSON.stringify(resource);
+  if (Buffer.byteLength(json, 'utf8') <= gzipThreshold) return { body: json };
+  return { gz: new Uint8Array(gzipSync(json)) };
+}
+
+export function encodeIndex(index: readonly IndexEntry[]): string {
+  return JSON.stringify(index);
+}
+
+function decodeBody(body: unknown, gz: unknown): Resource | undefined {
+  let json: string | undefined;
+  if (typeof body === 'string') json = body;
+  else if (gz instanceof Uint8Array) json = gunzipSync(gz).toString('utf8');
+  else if (typeof gz === 'string') json = gunzipSync(Buffer.from(gz, 'base64')).toString('utf8'); // stream event JSON
+  if (json === undefined) return undefined;
+  const parsed: unknown = JSON.parse(json);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Stored body is not a JSON object');
+  return parsed as Resource;
+}
+
+function text(item: Record<string, unknown>, name: string): string {
+  const value = item[name];
+  if (typeof value !== 'string') throw new Error(`DynamoDB item lacks string attribute ${name}`);
+  return value;
+}
+
+/** A stored item (current or version) as the port's StoredVersion. */
+export function toStoredVersion(item: Record<string, unknown>): StoredVersion {
+  const deleted = item.del === true;
+  return {
+    resourceType: text(item, 'rt'),
+    id: text(item, 'rid'),
+    versionId: text(item, 'vid'),
+    lastUpdated: text(item, 'lu'),
+    resource: deleted ? undefined : decodeBody(item.body, item.gz),
+  };
+}
+
+export function tenantOf(item: Record<string, unknown>): string {
+  return text(item, 'tn');
+}
+
+export function indexOf(item: Record<string, unknown>): IndexEntry[] | undefined {
+  const value = item.idx;
+  if (typeof value !== 'string') return undefined;
+  const parsed: unknown = JSON.parse(value);
+  return Array.isArray(parsed) ? (parsed as IndexEntry[]) : undefined;
+}

@@ -1,0 +1,81 @@
+// What the DynamoDB store does beyond the shared contract: the transaction limit, large bodies,
+// keys that cannot be forged, and the shape of the items the stream processor reads.
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FhirError } from '../../core/errors/fhir-error';
+import type { WriteOperation } from '../../core/ports/resource-store';
+import { DynamoDbResourceStore } from '../../adapters/aws/dynamodb-resource-store';
+import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
+import { dynamoDbClient, uniqueName } from './support/clients';
+import { describeWithMoto } from './support/engines';
+
+function create(id: string, extra: Record<string, string> = {}): WriteOperation {
+  const lastUpdated = '2024-03-01T00:00:00.000Z';
+  return {
+    resourceType: 'Observation', id, expectedVersionId: null, versionId: '1', lastUpdated,
+    resource: { resourceType: 'Observation', id, meta: { versionId: '1', lastUpdated }, status: 'final', ...extra },
+    index: [{ type: 'token', param: 'status', system: null, code: 'final', text: null }],
+  };
+}
+
+describeWithMoto('DynamoDbResourceStore on moto, beyond the contract', (endpoint) => {
+  const tableName = uniqueName('fhir-limits');
+  let client: DynamoDBClient;
+  let store: DynamoDbResourceStore;
+
+  beforeAll(async () => {
+    client = dynamoDbClient(endpoint);
+    await ensureResourceTable(client, tableName);
+    store = new DynamoDbResourceStore({ tableName, client });
+  });
+  afterAll(async () => {
+    await store.close();
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    client.destroy();
+  });
+
+  test('a commit over the transaction limit is BUNDLE_TOO_LARGE naming the limit, and writes nothing', async () => {
+    const tenant = randomUUID();
+    const writes = Array.from({ length: store.maxAtomicWrites + 1 }, (_, i) => create(`o${i}`));
+
+    const failure = store.commit(tenant, writes);
+
+    await expect(failure).rejects.toBeInstanceOf(FhirError);
+    await expect(failure).rejects.toMatchObject({ code: 'BUNDLE_TOO_LARGE', status: 400, message: expect.stringContaining(`at most ${store.maxAtomicWrites} writes`) });
+    expect((await store.readMany(tenant, writes)).every((v) => v === undefined)).toBe(true);
+  });
+
+  test('the limit is half of the 100 TransactWriteItems actions: a current and a version item per write', () => {
+    expect(store.maxAtomicWrites).toBe(50);
+  });
+
+  test('a resource of about 1 MB of JSON is stored compressed and read back intact', async () => {
+    const tenant = randomUUID();
+    // Repetitive text like real narrative and notes; DynamoDB caps an item at 400 KB.
+    const note = 'Blood pressure within normal limits; follow up in six weeks. '.repeat(16_000);
+    const write = create('big', { comment: note });
+
+    await store.commit(tenant, [write]);
+
+    expect((await store.read(tenant, 'Observation', 'big'))?.resource).toEqual(write.resource);
+    expect((await store.vread(tenant, 'Observation', 'big', '1'))?.resource).toEqual(write.resource);
+  });
+
+  test('a # in a tenant or id cannot reach another tenant\'s resource', async () => {
+    await store.commit('a#Observation', [create('x')]);
+
+    await expect(store.read('a', 'Observation#x', 'Observation')).resolves.toBeUndefined();
+    await expect(store.read('a', 'Observation', 'x')).resolves.toBeUndefined();
+    expect((await store.read('a#Observation', 'Observation', 'x'))?.versionId).toBe('1');
+  });
+
+  test('version items carry the tenant and the extracted search values for the stream processor', async () => {
+    const tenant = randomUUID();
+    await store.commit(tenant, [create('o1')]);
+
+    const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: `${tenant}#Observation#o1` }, sk: { S: 'v#000000000000001' } } }));
+
+    expect(Item?.tn?.S).toBe(tenant);
+    expect(JSON.parse(Item?.idx?.S ?? 'null')).toEqual([{ type: 'token', param: 'status', system: null, code: 'final', text: null }]);
+  });
+});
