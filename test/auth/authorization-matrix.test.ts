@@ -1,0 +1,234 @@
+// The HTTP authorization matrix of issue 5 ("Proof"): real tokens from the dev issuer against the
+// real local server, mode x group or scope x interaction x a sample of types, asserting
+// 200/201, 401 or 403, and that history bundles carry nothing the caller may not read.
+// Search interactions join the matrix once the search engine (issue 3) is wired in.
+import { createDevIssuer, type DevIssuer } from '../../adapters/auth/dev-issuer';
+import { FINANCIAL_RESOURCE_TYPES } from '../../core/authz/financial-resource-types';
+import { startTestServer, type FhirResponseView, type TestServer } from '../http/local-server';
+
+type Body = Record<string, unknown>;
+
+const bodies: Record<string, (patient: string) => Body> = {
+  Patient: () => ({ resourceType: 'Patient', name: [{ family: 'Matrix' }] }),
+  Observation: (patient) => ({ resourceType: 'Observation', status: 'final', code: { text: 'heart rate' }, subject: { reference: `Patient/${patient}` } }),
+  Claim: (patient) => ({
+    resourceType: 'Claim', status: 'active', use: 'claim', created: '2024-01-01',
+    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+    patient: { reference: `Patient/${patient}` }, provider: { reference: 'Organization/o1' }, priority: { coding: [{ code: 'normal' }] },
+    insurance: [{ sequence: 1, focal: true, coverage: { reference: 'Coverage/c1' } }],
+  }),
+};
+const TYPES = Object.keys(bodies);
+
+type Op = 'read' | 'vread' | 'history-instance' | 'history-type' | 'create' | 'update' | 'patch' | 'delete';
+const OPS: readonly Op[] = ['read', 'vread', 'history-instance', 'history-type', 'create', 'update', 'patch', 'delete'];
+const SUCCESS: Record<Op, number> = { read: 200, vread: 200, 'history-instance': 200, 'history-type': 200, create: 201, update: 200, patch: 200, delete: 200 };
+
+async function call(server: TestServer, token: string | undefined, op: Op, type: string, id: string, patient: string): Promise<FhirResponseView> {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  const body = bodies[type]?.(patient) ?? {};
+  switch (op) {
+    case 'read': return server.request(`/${type}/${id}`, { headers });
+    case 'vread': return server.request(`/${type}/${id}/_history/1`, { headers });
+    case 'history-instance': return server.request(`/${type}/${id}/_history`, { headers });
+    case 'history-type': return server.request(`/${type}/_history`, { headers });
+    case 'create': return server.request(`/${type}`, { method: 'POST', body, headers });
+    case 'update': return server.request(`/${type}/${id}`, { method: 'PUT', body: { ...body, id }, headers });
+    case 'patch':
+      return server.request(`/${type}/${id}`, {
+        method: 'PATCH', headers: { ...headers, 'content-type': 'application/json-patch+json' },
+        rawBody: JSON.stringify([{ op: 'add', path: '/language', value: 'en' }]),
+      });
+    case 'delete': return server.request(`/${type}/${id}`, { method: 'DELETE', headers });
+  }
+}
+
+async function seed(server: TestServer, token: string, type: string, patient: string): Promise<string> {
+  const res = await server.request(`/${type}`, { method: 'POST', body: bodies[type]?.(patient), headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 201) throw new Error(`seeding ${type} failed: ${res.status} ${res.text}`);
+  return String(res.json['id']);
+}
+
+function entryTypes(res: FhirResponseView): string[] {
+  const entries = (res.json['entry'] as { resource?: { resourceType: string } }[] | undefined) ?? [];
+  return entries.flatMap((e) => (e.resource ? [e.resource.resourceType] : []));
+}
+
+describe('Cognito-group mode', () => {
+  let server: TestServer;
+  let issuer: DevIssuer;
+  let admin: string;
+  let patientId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ FHIR_AUTH_MODE: 'cognito' });
+    issuer = createDevIssuer(server.dataDir);
+    admin = issuer.mint({ groups: ['practitioner'] });
+    patientId = await seed(server, admin, 'Patient', 'unused');
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  function expectedStatus(group: string, op: Op, type: string): number {
+    const allowed =
+      group === 'practitioner' ||
+      (group === 'non-practitioner' && FINANCIAL_RESOURCE_TYPES.includes(type) && ['read', 'vread', 'history-instance', 'history-type'].includes(op)) ||
+      (group === 'auditor' && type === 'Patient' && ['read', 'vread'].includes(op));
+    return allowed ? SUCCESS[op] : 403;
+  }
+
+  const cases = ['practitioner', 'non-practitioner', 'auditor', 'no-group'].flatMap((group) =>
+    OPS.flatMap((op) => TYPES.map((type) => [group, op, type] as const)),
+  );
+
+  test.each(cases)('%s: %s on %s', async (group, op, type) => {
+    const id = await seed(server, admin, type, patientId);
+    const token = issuer.mint(group === 'no-group' ? { subject: 'nobody' } : { groups: [group] });
+    const res = await call(server, token, op, type, id, patientId);
+    expect([res.status, res.json['resourceType']]).toEqual([expectedStatus(group, op, type), res.status === 403 ? 'OperationOutcome' : expect.anything()]);
+  });
+
+  test.each(OPS.map((op) => [op] as const))('no token: %s is 401 with a Bearer challenge', async (op) => {
+    const res = await call(server, undefined, op, 'Patient', patientId, patientId);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="fhir"');
+    expect(res.json['resourceType']).toBe('OperationOutcome');
+  });
+
+  test.each([
+    ['expired', (): string => issuer.mint({ groups: ['practitioner'], expiresInSeconds: -10 })],
+    ['tampered', (): string => { const [h, , s] = issuer.mint({ groups: ['auditor'] }).split('.'); return `${h}.${Buffer.from(JSON.stringify({ sub: 'x', 'cognito:groups': ['practitioner'] })).toString('base64url')}.${s}`; }],
+    ['garbage', (): string => 'not-a-token'],
+  ])('a %s token is 401 invalid_token', async (_label, token) => {
+    const res = await call(server, token(), 'read', 'Patient', patientId, patientId);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="fhir", error="invalid_token"/);
+  });
+
+  test('system history shows a non-practitioner only financial resources', async () => {
+    await seed(server, admin, 'Claim', patientId);
+    await seed(server, admin, 'Observation', patientId);
+    const res = await server.request('/_history?_count=1000', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['non-practitioner'] })}` } });
+    expect(res.status).toBe(200);
+    const types = entryTypes(res);
+    expect(types).toContain('Claim');
+    expect(types.filter((t) => !FINANCIAL_RESOURCE_TYPES.includes(t))).toEqual([]);
+  });
+
+  test('system history is forbidden to an auditor, who has no type history', async () => {
+    const res = await server.request('/_history', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['auditor'] })}` } });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('SMART mode', () => {
+  let server: TestServer;
+  let issuer: DevIssuer;
+  let admin: string;
+  let mine: string;
+  let theirs: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ FHIR_AUTH_MODE: 'smart' });
+    issuer = createDevIssuer(server.dataDir);
+    admin = issuer.mint({ scopes: ['system/*.cruds'] });
+    mine = await seed(server, admin, 'Patient', 'unused');
+    theirs = await seed(server, admin, 'Patient', 'unused');
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const patientApp = (scopes: string): string => issuer.mint({ scopes: ['launch/patient', ...scopes.split(' ')], patient: mine });
+
+  test('a patient/ scope reads the launch patient observation', async () => {
+    const id = await seed(server, admin, 'Observation', mine);
+    expect((await call(server, patientApp('patient/Observation.rs'), 'read', 'Observation', id, mine)).status).toBe(200);
+  });
+
+  test('a patient/ scope cannot read another patient observation', async () => {
+    const id = await seed(server, admin, 'Observation', theirs);
+    expect((await call(server, patientApp('patient/Observation.rs'), 'read', 'Observation', id, mine)).status).toBe(403);
+  });
+
+  test('a patient/ scope on Observation does not read Patient', async () => {
+    expect((await call(server, patientApp('patient/Observation.rs'), 'read', 'Patient', mine, mine)).status).toBe(403);
+  });
+
+  test('a patient/ create scope writes into the launch patient compartment only', async () => {
+    const token = patientApp('patient/Observation.c');
+    expect((await call(server, token, 'create', 'Observation', '', mine)).status).toBe(201);
+    expect((await call(server, token, 'create', 'Observation', '', theirs)).status).toBe(403);
+  });
+
+  test('a patient/ update scope cannot move an observation out of the compartment', async () => {
+    const id = await seed(server, admin, 'Observation', mine);
+    const res = await call(server, patientApp('patient/Observation.ru'), 'update', 'Observation', id, theirs);
+    expect(res.status).toBe(403);
+  });
+
+  test('type history shows a patient app only its own patient observations', async () => {
+    await seed(server, admin, 'Observation', mine);
+    await seed(server, admin, 'Observation', theirs);
+    const res = await call(server, patientApp('patient/Observation.rs'), 'history-type', 'Observation', '', mine);
+    expect(res.status).toBe(200);
+    const subjects = ((res.json['entry'] as { resource?: { subject?: { reference?: string } } }[] | undefined) ?? []).map((e) => e.resource?.subject?.reference);
+    expect(subjects.length).toBeGreaterThan(0);
+    expect(subjects.filter((s) => s !== `Patient/${mine}`)).toEqual([]);
+  });
+
+  test('system/*.write writes but does not read', async () => {
+    const token = issuer.mint({ scopes: ['system/*.write'] });
+    expect((await call(server, token, 'create', 'Patient', '', mine)).status).toBe(201);
+    expect((await call(server, token, 'read', 'Patient', mine, mine)).status).toBe(403);
+  });
+
+  test('user/*.* without fhirUser gets nothing', async () => {
+    expect((await call(server, issuer.mint({ scopes: ['user/*.*'] }), 'read', 'Patient', mine, mine)).status).toBe(403);
+  });
+
+  test('user/*.* with a Practitioner fhirUser reads any patient', async () => {
+    const token = issuer.mint({ scopes: ['user/*.*'], fhirUser: 'Practitioner/9' });
+    expect((await call(server, token, 'read', 'Patient', theirs, mine)).status).toBe(200);
+  });
+
+  test('a Cognito ID token is 401 in SMART mode', async () => {
+    const res = await call(server, issuer.mint({ groups: ['practitioner'] }), 'read', 'Patient', mine, mine);
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('multi-tenancy', () => {
+  let server: TestServer;
+  let issuer: DevIssuer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ FHIR_AUTH_MODE: 'cognito', FHIR_MULTI_TENANCY: 'true' });
+    issuer = createDevIssuer(server.dataDir);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const create = (tenant: string, token: string): Promise<FhirResponseView> =>
+    server.request(`/tenant/${tenant}/Patient`, { method: 'POST', body: bodies.Patient?.(''), headers: { authorization: `Bearer ${token}` } });
+
+  test('a token may act in its own tenant', async () => {
+    expect((await create('t1', issuer.mint({ groups: ['practitioner'], tenant: 't1' }))).status).toBe(201);
+  });
+
+  test('a token of another tenant is 403', async () => {
+    expect((await create('t2', issuer.mint({ groups: ['practitioner'], tenant: 't1' }))).status).toBe(403);
+  });
+
+  test('a token without a tenant is 403', async () => {
+    expect((await create('t1', issuer.mint({ groups: ['practitioner'] }))).status).toBe(403);
+  });
+
+  test('a resource of one tenant is not found from another', async () => {
+    const created = await create('t1', issuer.mint({ groups: ['practitioner'], tenant: 't1' }));
+    const res = await server.request(`/tenant/t2/Patient/${String(created.json['id'])}`, { headers: { authorization: `Bearer ${issuer.mint({ groups: ['practitioner'], tenant: 't2' })}` } });
+    expect(res.status).toBe(404);
+  });
+});
