@@ -1,11 +1,11 @@
 import { ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { FhirError } from '../../core/errors/fhir-error';
-import { translateDynamoDbError } from './dynamodb-errors';
+import { translateAwsError } from './aws-errors';
 
 const metadata = { $metadata: {}, message: 'x' };
 
 test('throttling after the SDK retries becomes 429 TOO_MANY_REQUESTS with Retry-After', () => {
-  const error = translateDynamoDbError(new ProvisionedThroughputExceededException(metadata));
+  const error = translateAwsError(new ProvisionedThroughputExceededException(metadata));
 
   expect(error).toBeInstanceOf(FhirError);
   expect(error).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429, headers: { 'retry-after': '1' } });
@@ -14,11 +14,11 @@ test('throttling after the SDK retries becomes 429 TOO_MANY_REQUESTS with Retry-
 test('an oversized item becomes 413 PAYLOAD_TOO_LARGE', () => {
   const tooBig = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
 
-  expect(translateDynamoDbError(tooBig)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+  expect(translateAwsError(tooBig)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
 });
 
 test('other SDK errors stay unexpected, for the core to mask as 500', () => {
   const missing = new ResourceNotFoundException(metadata);
 
-  expect(translateDynamoDbError(missing)).toBe(missing);
+  expect(translateAwsError(missing)).toBe(missing);
 });

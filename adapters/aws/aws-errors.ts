@@ -1,7 +1,7 @@
-// SDK errors become core errors at the edge (STYLE.md: adapters translate backend errors).
-// Throttling (after the SDK's own retries) is 429 with Retry-After
-// (https://hl7.org/fhir/R4/http.html#2.21.0.6 leaves status codes to HTTP; RFC 6585 section 4);
-// an oversized item is 413; anything else stays unexpected and becomes a masked 500 in the core.
+// AWS SDK errors (DynamoDB, S3) become core errors at the edge (STYLE.md: adapters translate
+// backend errors). Throttling that outlasts the SDK's own retries is 429 with Retry-After
+// (RFC 6585 section 4, RFC 9110 section 10.2.3); an oversized item or object is 413; anything
+// else stays unexpected and becomes a masked 500 in the core.
 import { FhirError } from '../../core/errors/fhir-error';
 
 const throttlingNames = new Set([
@@ -37,16 +37,18 @@ export function isThrottlingReason(code: string | undefined): boolean {
   return code !== undefined && throttlingReasons.has(code);
 }
 
-function isItemTooLarge(error: unknown): boolean {
-  return errorName(error) === 'ValidationException' && error instanceof Error && /item size/i.test(error.message);
+function isTooLarge(error: unknown): boolean {
+  const name = errorName(error);
+  if (name === 'EntityTooLarge') return true;
+  return name === 'ValidationException' && error instanceof Error && /item size/i.test(error.message);
 }
 
 /** Translates an SDK error that has no more specific meaning at the call site. */
-export function translateDynamoDbError(error: unknown): unknown {
+export function translateAwsError(error: unknown): unknown {
   if (error instanceof FhirError) return error;
   if (isThrottling(error)) return throttled(error);
-  if (isItemTooLarge(error)) {
-    return new FhirError('PAYLOAD_TOO_LARGE', 'The resource is too large to store (DynamoDB items are limited to 400 KB)', { cause: error });
+  if (isTooLarge(error)) {
+    return new FhirError('PAYLOAD_TOO_LARGE', 'The content is too large to store (a DynamoDB item holds at most 400 KB)', { cause: error });
   }
   return error;
 }

@@ -26,7 +26,7 @@ import type {
   StoredVersion,
   WriteOperation,
 } from '../../core/ports/resource-store';
-import { isThrottlingReason, throttled, translateDynamoDbError } from './dynamodb-errors';
+import { isThrottlingReason, throttled, translateAwsError } from './aws-errors';
 import { DynamoDbHistoryQueries } from './dynamodb-history';
 import {
   currentSk,
@@ -186,7 +186,7 @@ export class DynamoDbResourceStore implements ResourceStore {
 
   /** Translates a failed TransactWriteItems into the core's errors. */
   private async commitFailure(tenant: string, error: unknown, owners: readonly ResourceWrites[], writes: readonly WriteOperation[]): Promise<unknown> {
-    if (!(error instanceof TransactionCanceledException)) return translateDynamoDbError(error);
+    if (!(error instanceof TransactionCanceledException)) return translateAwsError(error);
     const reasons = error.CancellationReasons ?? [];
     if (reasons.some((r) => isThrottlingReason(r.Code))) return throttled(error);
     for (const [i, reason] of reasons.entries()) {
@@ -229,7 +229,7 @@ export class DynamoDbResourceStore implements ResourceStore {
     try {
       return await action();
     } catch (error) {
-      throw translateDynamoDbError(error);
+      throw translateAwsError(error);
     }
   }
 }
