@@ -16,8 +16,8 @@ export class StaticJwksCache implements JwksCache {
     return { ...jwk, kid };
   }
 
-  getJwk(jwksUri: string, decomposedJwt: { header: JwtHeader }): Promise<JwkWithKid> {
-    return Promise.resolve(this.getCachedJwk(jwksUri, decomposedJwt));
+  async getJwk(jwksUri: string, decomposedJwt: { header: JwtHeader }): Promise<JwkWithKid> {
+    return this.getCachedJwk(jwksUri, decomposedJwt);
   }
 
   /** The key set is fixed: keys offered later (e.g. by verifier.cacheJwks) are ignored. */
