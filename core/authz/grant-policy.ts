@@ -103,6 +103,8 @@ export class GrantPolicy implements AccessPolicy {
     if (resourceType === undefined) {
       // search-system / history-system: allowed when some type is; results keep to allowedResourceTypes.
       if (interaction in SYSTEM_TO_TYPE && this.typesWith(grants, typeInteraction).length > 0) return;
+      // A system-level $operation (e.g. $export) may touch every type: only unlimited full access allows it.
+      if (interaction === 'operation' && grants.some((g) => g.resourceTypes === '*' && g.interactions.has('operation') && g.patientCompartment === undefined)) return;
       throw this.forbidden(ctx, interaction, resourceType);
     }
     if (!granted(accessTo(grants, resourceType, [typeInteraction]))) throw this.forbidden(ctx, interaction, resourceType);

@@ -124,3 +124,8 @@ test('group mode ignores SMART scopes in the token', () => {
 test('the no-auth principal gets nothing from a real policy', () => {
   expect(() => policy.assertAllowed(context({ unauthenticated: true, groups: ['practitioner'] }), 'read', 'Patient')).toThrow(FhirError);
 });
+
+test('a system-level operation is allowed to a practitioner only', () => {
+  expect(decide(['practitioner'], 'operation', undefined)).toBe(200);
+  expect(decide(['non-practitioner'], 'operation', undefined)).toBe(403);
+});

@@ -165,3 +165,9 @@ test('an operation needs full access to the type', () => {
   expect(allowed({ scopes: ['system/Patient.rs'] }, 'operation', 'Patient')).toBe(false);
   expect(allowed({ scopes: ['system/Patient.*'] }, 'operation', 'Patient')).toBe(true);
 });
+
+test('a system-level operation needs unlimited full access to every type', () => {
+  expect(allowed({ scopes: ['system/*.cruds'] }, 'operation', undefined)).toBe(true);
+  expect(allowed({ scopes: ['patient/*.cruds'], patient: '1' }, 'operation', undefined)).toBe(false);
+  expect(allowed({ scopes: ['system/Patient.cruds'] }, 'operation', undefined)).toBe(false);
+});
