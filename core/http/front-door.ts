@@ -32,7 +32,10 @@ export interface FrontDoor {
 const TENANT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The caller in the explicit no-auth mode. */
 export const ANONYMOUS: Principal = { subject: 'anonymous', groups: [], scopes: [], unauthenticated: true };
+/** A caller without credentials, for the public endpoints only; it has no groups or scopes. */
+const PUBLIC: Principal = { subject: 'public', groups: [], scopes: [] };
 
 /**
  * Gives a raw HTTP request its FHIR meaning: tenant, principal, path. Shared by the local
@@ -57,7 +60,9 @@ export async function toFhirRequest(door: FrontDoor, raw: RawHttpRequest): Promi
     throw new FhirError('INVALID_REQUEST', 'The URL path is not validly encoded');
   }
   const { tenant, path, baseUrl } = splitTenant(door.deps.config.multiTenancy, segments, raw.rootUrl);
-  const principal = await authenticate(door, raw.headers['authorization'], tenant);
+  // The CapabilityStatement is public (http.html#capabilities): clients read it before they log in.
+  const isCapabilities = (method === 'GET' || method === 'HEAD') && path.length === 1 && path[0] === 'metadata';
+  const principal = isCapabilities && raw.headers['authorization'] === undefined ? PUBLIC : await authenticate(door, raw.headers['authorization'], tenant);
   return {
     method: method as HttpMethod,
     path,

@@ -10,7 +10,7 @@ const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'histor
  * supports (types from the R4 model, search parameters from the search engine).
  */
 export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { name: string; version: string }, releaseDate: string): InteractionResult {
-  deps.access.assertAllowed(ctx, 'capabilities', undefined);
+  // No access check: the CapabilityStatement is public, in every tenant (http.html#capabilities).
   const resource: Resource = {
     resourceType: 'CapabilityStatement',
     status: 'active',

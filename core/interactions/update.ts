@@ -67,7 +67,10 @@ export async function writeVersion(
     if (ifMatch !== undefined && (current === undefined || current.versionId !== parseEtag(ifMatch))) {
       throw new FhirError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current version${current ? ` (${current.versionId})` : ''} of ${resourceType}/${id}`, { expression: ['If-Match'] });
     }
-    if (current === undefined && !(mayCreate && deps.config.updateCreate)) {
+    if (!mayCreate && current?.resource === undefined) {
+      throw new FhirError(current ? 'GONE' : 'NOT_FOUND', `${resourceType}/${id} ${current ? 'was deleted' : 'is not known'}`);
+    }
+    if (current === undefined && !deps.config.updateCreate) {
       throw new FhirError('METHOD_NOT_ALLOWED', `${resourceType}/${id} does not exist and this server does not create resources with client-assigned ids`);
     }
     const write = prepareWrite(deps, ctx, { resourceType, id, current, resource: derive(current?.resource) });

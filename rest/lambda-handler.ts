@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handleHttp, type FrontDoor } from '../core/http/front-door';
+
+export interface LambdaRestOptions {
+  /** The public FHIR root; when absent it is derived from the event (https://domain/stage). */
+  readonly rootUrl?: string;
+}
+
+export type RestLambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The API Gateway (REST API, Lambda proxy integration) transport: it only translates the event
+ * into a raw HTTP request for the core's front door and the answer back (STYLE.md).
+ */
+export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | FrontDoor, options: LambdaRestOptions = {}): RestLambdaHandler {
+  return async (event) => {
+    const door = await getDoor();
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(event.multiValueHeaders ?? {})) {
+      if (value && value.length > 0) headers[name.toLowerCase()] = value.join(', ');
+    }
+    for (const [name, value] of Object.entries(event.headers ?? {})) {
+      if (value !== undefined && headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
+    }
+    const query = new URLSearchParams();
+    if (event.multiValueQueryStringParameters) {
+      for (const [name, values] of Object.entries(event.multiValueQueryStringParameters)) for (const value of values ?? []) query.append(name, value);
+    } else {
+      for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query.append(name, value);
+    }
+    const proxy = event.pathParameters?.['proxy'];
+    const path = proxy !== undefined ? `/${proxy}` : event.path;
+    const rootUrl = options.rootUrl ?? `https://${event.requestContext.domainName ?? headers['host'] ?? 'localhost'}/${event.requestContext.stage}`;
+    const body = event.body === null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const response = await handleHttp(door, {
+      method: event.httpMethod,
+      path,
+      rawQuery: query.toString(),
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      rootUrl: rootUrl.replace(/\/+$/, ''),
+      correlationId: event.requestContext.requestId,
+    });
+    return { statusCode: response.status, headers: { ...response.headers }, body: response.body ?? '' };
+  };
+}
