@@ -61,3 +61,12 @@ export function describeWithMoto(name: string, body: (endpoint: string) => void)
 export function describeWithOpenSearch(name: string, body: (url: string) => void): void {
   describeWithEngine('OpenSearch (services/start.sh opensearch)', readEngines().opensearchUrl, name, body);
 }
+
+/** A suite that needs both moto and OpenSearch, skipped when either is absent. */
+export function describeWithMotoAndOpenSearch(name: string, body: (engines: { motoEndpoint: string; opensearchUrl: string }) => void): void {
+  const { motoEndpoint, opensearchUrl } = readEngines();
+  const both = motoEndpoint !== undefined && opensearchUrl !== undefined ? `${motoEndpoint} ${opensearchUrl}` : undefined;
+  describeWithEngine('moto and OpenSearch (services/start.sh)', both, name, () =>
+    body({ motoEndpoint: motoEndpoint ?? 'http://127.0.0.1:0', opensearchUrl: opensearchUrl ?? 'http://127.0.0.1:0' }),
+  );
+}
