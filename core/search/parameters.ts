@@ -25,3 +25,13 @@ export function searchParametersFor(resourceType: string): ReadonlyMap<string, S
 export function getSearchParameter(resourceType: string, code: string): SearchParameterDefinition | undefined {
   return searchParametersFor(resourceType).get(code);
 }
+
+/** Every concrete R4 resource type (system search without _type). */
+export function allResourceTypes(): readonly string[] {
+  return RESOURCE_TYPES;
+}
+
+/** The reference parameters of a type (for `_include=Type:*`). */
+export function referenceParametersOf(resourceType: string): string[] {
+  return [...searchParametersFor(resourceType)].filter(([, def]) => def.type === 'reference').map(([code]) => code);
+}

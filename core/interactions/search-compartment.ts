@@ -1,0 +1,30 @@
+import { FhirError } from '../errors/fhir-error';
+import type { Bundle } from '../fhir-types';
+import type { RequestContext } from '../request';
+import { parseSearch } from '../search/parse-query';
+import { parseOptions, patientCompartment, patientCompartmentParams, restrictionScope, runSearch, type SearchRuntime } from '../search/run-search';
+
+/**
+ * https://hl7.org/fhir/R4/http.html#search, GET [base]/Patient/123/Observation?... (or /* for
+ * every type of the compartment), by the Patient CompartmentDefinition
+ * (compartmentdefinition-patient.html), the only compartment whose definition we ship.
+ */
+export async function searchCompartment(
+  runtime: SearchRuntime, ctx: RequestContext, compartment: { readonly resourceType: string; readonly id: string },
+  resourceType: string | undefined, params: readonly (readonly [string, string])[], strict: boolean,
+): Promise<Bundle> {
+  if (compartment.resourceType !== 'Patient') {
+    throw new FhirError('NOT_IMPLEMENTED', `Compartment search is supported on the Patient compartment, not ${compartment.resourceType}`);
+  }
+  const members = patientCompartmentParams();
+  const types = resourceType === undefined ? Object.keys(members) : [resourceType];
+  for (const type of types) runtime.access.assertAllowed(ctx, 'search-type', type);
+  if (resourceType !== undefined && members[resourceType] === undefined) {
+    throw new FhirError('INVALID_REQUEST', `${resourceType} is not in the Patient compartment`, { expression: [resourceType] });
+  }
+  const parsed = parseSearch(types, params, parseOptions(runtime, strict));
+  const scope = restrictionScope(runtime, ctx, types);
+  const query = { ...parsed.query, conditions: [...parsed.query.conditions, patientCompartment(compartment.id, false)], ...(scope ? { scope } : {}) };
+  const path = `${compartment.resourceType}/${compartment.id}/${resourceType ?? '*'}`;
+  return runSearch(runtime, ctx, { ...parsed, query }, path);
+}

@@ -1,0 +1,107 @@
+// Runs a parsed search on the SearchIndex port and renders the searchset Bundle
+// (https://hl7.org/fhir/R4/search.html, "Search results" and bundle.html#searchset): matches
+// then includes, fullUrl, search.mode, total per _total, self/next/previous links, and an
+// OperationOutcome entry listing ignored parameters (search.html#errors, lenient handling).
+import type { AccessPolicy } from '../authz/access-policy';
+import { PATIENT_COMPARTMENT } from '../authz/patient-compartment-table';
+import type { CoreConfig } from '../config';
+import { applySubset } from '../format/subset';
+import type { Bundle, BundleEntry, Resource } from '../fhir-types';
+import type { ResourceKey, ResourceStore } from '../ports/resource-store';
+import type { SearchIndex } from '../ports/search-index';
+import type { RequestContext } from '../request';
+import type { CompartmentCondition, SearchQuery, TotalMode } from './ast';
+import type { ParsedSearch, ParseOptions } from './parse-query';
+
+export interface SearchRuntime {
+  readonly index: SearchIndex;
+  readonly store: ResourceStore;
+  readonly access: AccessPolicy;
+  readonly config: CoreConfig;
+  /** _total when the query does not say (search.html#total); default 'accurate'. */
+  readonly defaultTotal?: TotalMode;
+}
+
+export function parseOptions(runtime: SearchRuntime, strict: boolean): ParseOptions {
+  return { strict, defaultCount: runtime.config.defaultPageSize, maxCount: runtime.config.maxPageSize, defaultTotal: runtime.defaultTotal ?? 'accurate' };
+}
+
+/** Resource type -> reference parameters placing it in a Patient compartment. */
+export function patientCompartmentParams(): Readonly<Record<string, readonly string[]>> {
+  return Object.fromEntries(Object.entries(PATIENT_COMPARTMENT).map(([type, params]) => [type, Object.keys(params)]));
+}
+
+export function patientCompartment(id: string, includeOwner: boolean): CompartmentCondition {
+  return { kind: 'compartment', compartmentType: 'Patient', id, params: patientCompartmentParams(), includeOwner };
+}
+
+/** The access policy's restriction for the searched types, as a scope inside the query (never a post-filter). */
+export function restrictionScope(runtime: SearchRuntime, ctx: RequestContext, types: readonly string[]): CompartmentCondition | undefined {
+  for (const type of types.length === 0 ? ['Resource'] : types) {
+    const restriction = runtime.access.searchRestriction(ctx, type);
+    if (restriction?.patientCompartment !== undefined) return patientCompartment(restriction.patientCompartment, true);
+  }
+  return undefined;
+}
+
+async function readAll(runtime: SearchRuntime, ctx: RequestContext, keys: readonly ResourceKey[]): Promise<Resource[]> {
+  if (keys.length === 0) return [];
+  const versions = await runtime.store.readMany(ctx.tenant, keys);
+  const out: Resource[] = [];
+  for (const v of versions) {
+    // A resource the policy hides is left out (DESIGN.md: includes never leak).
+    if (v?.resource !== undefined && runtime.access.canRead(ctx, v.resource)) out.push(v.resource);
+  }
+  return out;
+}
+
+function link(ctx: RequestContext, path: string, applied: readonly (readonly [string, string])[], cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of applied) params.append(name, value);
+  if (cursor !== undefined) params.append('_cursor', cursor);
+  const qs = params.toString();
+  const base = path === '' ? ctx.baseUrl : `${ctx.baseUrl}/${path}`;
+  return qs === '' ? base : `${base}?${qs}`;
+}
+
+/**
+ * Executes `parsed` (already restricted to the right types and compartment) and renders the
+ * Bundle. `path` is the search's location relative to the base, for the links.
+ */
+export async function runSearch(runtime: SearchRuntime, ctx: RequestContext, parsed: ParsedSearch, path: string): Promise<Bundle> {
+  const summaryCount = parsed.summary === 'count';
+  const asked = parsed.query;
+  const query: SearchQuery = {
+    ...asked,
+    total: summaryCount ? 'accurate' : asked.total,
+    count: summaryCount ? 0 : asked.count,
+  };
+  const page = await runtime.index.search(ctx.tenant, query);
+  const [matches, included] = await Promise.all([readAll(runtime, ctx, page.matches), readAll(runtime, ctx, page.included)]);
+  const subset = { ...(parsed.summary !== undefined ? { summary: parsed.summary } : {}), ...(parsed.elements !== undefined ? { elements: parsed.elements } : {}) };
+  const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
+    fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
+    resource: mode === 'match' ? applySubset(resource, subset) : resource,
+    search: { mode },
+  });
+  const entries: BundleEntry[] = [...matches.map((r) => entry(r, 'match')), ...included.map((r) => entry(r, 'include'))];
+  if (parsed.ignored.length > 0) {
+    entries.push({
+      resource: {
+        resourceType: 'OperationOutcome',
+        issue: parsed.ignored.map((p) => ({ severity: 'warning', code: 'not-supported', diagnostics: `Ignored search parameter ${p.name}: ${p.reason}`, expression: [p.name] })),
+      },
+      search: { mode: 'outcome' },
+    });
+  }
+  const links: { relation: string; url: string }[] = [{ relation: 'self', url: link(ctx, path, parsed.applied, asked.cursor) }];
+  if (page.nextCursor !== undefined) links.push({ relation: 'next', url: link(ctx, path, parsed.applied, page.nextCursor) });
+  if (page.previousCursor !== undefined) links.push({ relation: 'previous', url: link(ctx, path, parsed.applied, page.previousCursor) });
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(page.total !== undefined ? { total: page.total } : {}),
+    link: links,
+    ...(entries.length > 0 ? { entry: entries } : {}),
+  };
+}
