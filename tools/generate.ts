@@ -3,11 +3,15 @@
 import path from 'node:path';
 import { generateDefinitions } from './generate-definitions';
 import { generateGraphqlSchema } from './generate-graphql-schema';
+import { generateSearchParameters } from './generate-search-parameters';
+import { generateSummaryElements } from './generate-summary-elements';
 import { runGenerators, type Generator } from './lib/generated-file';
 
 const generators: readonly Generator[] = [
   generateDefinitions,
   generateGraphqlSchema,
+  generateSearchParameters,
+  generateSummaryElements,
 ];
 
 runGenerators(generators, { root: path.resolve(__dirname, '..'), check: process.argv.includes('--check') }).then(

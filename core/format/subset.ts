@@ -1,6 +1,6 @@
 import { FhirError } from '../errors/fhir-error';
 import type { Coding, Resource } from '../fhir-types';
-import { summaryElements } from '../generated/summary-elements';
+import { mandatoryElements, summaryElements } from '../generated/summary-elements';
 
 export type SummaryMode = 'true' | 'text' | 'data' | 'count' | 'false';
 
@@ -50,7 +50,7 @@ export function applySubset(resource: Resource, subset: SubsetRequest): Resource
 }
 
 function isMandatory(resourceType: string, key: string): boolean {
-  return MANDATORY.has(key) || (summaryElements[resourceType]?.includes(key) ?? false);
+  return MANDATORY.has(key) || (mandatoryElements[resourceType]?.some((name) => key === name || (key.startsWith(name) && /^[A-Z]/.test(key.slice(name.length)))) ?? false);
 }
 
 function pick(resource: Resource, keep: (key: string) => boolean): Resource {
