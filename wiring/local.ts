@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
 import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
+import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
+import { sqliteSearchIndexWriter } from '../adapters/embedded/sqlite-search-writer';
 import { SqliteResourceStore } from '../adapters/embedded/sqlite-store';
 import { allowAllPolicy } from '../core/authz/access-policy';
 import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
@@ -11,7 +13,7 @@ import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
 import type { FrontDoor } from '../core/http/front-door';
 import type { ServerInfo } from '../core/http/handle-request';
-import { unsupportedSearchEngine } from '../core/search-engine';
+import { createSearchEngine } from '../core/search/engine';
 import { extractIndexEntries } from '../core/search/extract';
 import { resourceTypes } from '../core/validation/model';
 import { assertValidResource } from '../core/validation/validate-resource';
@@ -55,7 +57,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     maxPageSize: config.FHIR_MAX_PAGE_SIZE,
     maxJsonDepth: 64,
   };
-  const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite') });
+  const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter });
   const changeFeed = new InProcessChangeFeed({
     onListenerError: (error, change) => log.error('change listener failed', { resource: `${change.resourceType}/${change.id}`, error: String(error) }),
   });
@@ -71,7 +73,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     store,
     changeFeed,
     access,
-    search: unsupportedSearchEngine,
+    search: createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access, config: coreConfig }),
     validate: assertValidResource,
     extractIndex: extractIndexEntries,
     isResourceType: (name) => typeSet.has(name),
