@@ -132,4 +132,20 @@ describe('batched reference resolution', () => {
     expect(harness.counts.readManyKeys.reduce((a, b) => a + b, 0)).toBe(50);
     expect(harness.counts.readMany).toBeLessThanOrEqual(2);
   });
+
+  test('ObservationList of 50 observations with their subjects makes a bounded number of store reads', async () => {
+    const patients = await Promise.all(Array.from({ length: 50 }, (_, i) => store({ resourceType: 'Patient', name: [{ family: `L${i}` }] })));
+    await Promise.all(patients.map((patient) => store(observation(`Patient/${patient}`, { code: { coding: [{ system: 'http://example.org/codes', code: 'batched-list' }] } }))));
+    harness.resetCounts();
+
+    const response = await run(`{ ObservationList(code: "http://example.org/codes|batched-list", _count: 50) { ${SUBJECT_NAME} } }`);
+
+    const list = response.data?.['ObservationList'] as { subject: { resource: { name: { family: string }[] } } }[];
+    expect(response.errors).toBeUndefined();
+    expect(list).toHaveLength(50);
+    expect(list.every((obs) => obs.subject.resource.name[0]?.family.startsWith('L'))).toBe(true);
+    console.log(`ObservationList(50) with subjects: ${harness.counts.read} read, ${harness.counts.readMany} readMany (${harness.counts.readManyKeys.join(', ')} keys)`);
+    expect(harness.counts.read).toBe(0);
+    expect(harness.counts.readMany).toBeLessThanOrEqual(2);
+  });
 });
