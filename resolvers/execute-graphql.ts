@@ -2,7 +2,9 @@
 // [base]/$graphql; the AppSync Lambda handler uses the same schema and context.
 import {
   GraphQLError,
+  GraphQLSchema,
   execute,
+  isObjectType,
   getOperationAST,
   parse,
   specifiedRules,
@@ -10,11 +12,12 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
-  type GraphQLSchema,
 } from 'graphql';
 import type { CoreDeps } from '../core/core-deps';
 import type { RequestContext } from '../core/request';
-import { formatGraphqlError } from './errors';
+import { FhirError } from '../core/errors/fhir-error';
+import { read } from '../core/interactions/read';
+import { formatGraphqlError, toGraphqlError } from './errors';
 import { createExecutableSchema } from './executable-schema';
 import type { GraphqlContext } from './graphql-context';
 import { defaultQueryLimits, queryLimitsRule, type QueryLimits } from './limits';
@@ -43,6 +46,11 @@ export interface GraphqlService {
   execute(request: GraphqlRequest, ctx: RequestContext): Promise<GraphqlResponse>;
   /** Executes an already parsed document (the AppSync handler builds its own). */
   executeDocument(document: DocumentNode, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, operationName?: string): Promise<ExecutionResult>;
+  /**
+   * FHIR's instance-level `[base]/Type/id/$graphql` (https://hl7.org/fhir/R4/graphql.html#invoking):
+   * the query runs with the resource, read through the core, as its root.
+   */
+  executeOnResource(request: GraphqlRequest, ctx: RequestContext, resourceType: string, id: string): Promise<GraphqlResponse>;
 }
 
 function requestError(message: string): GraphqlResponse {
@@ -54,35 +62,63 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
   const schema = createExecutableSchema(schemaSdl(options));
   const limits = options.limits ?? defaultQueryLimits;
 
-  const executeDocument = async (document: DocumentNode, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, operationName?: string): Promise<ExecutionResult> => {
-    const errors = validate(schema, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
+  const resourceSchemas = new Map<string, GraphQLSchema>();
+  /** The schema whose query root is one resource type, for instance-level $graphql. */
+  const resourceSchema = (resourceType: string): GraphQLSchema | undefined => {
+    const type = schema.getType(resourceType);
+    if (!isObjectType(type) || !type.getInterfaces().some((iface) => iface.name === 'Resource')) return undefined;
+    let built = resourceSchemas.get(resourceType);
+    if (built === undefined) {
+      built = new GraphQLSchema({ ...schema.toConfig(), query: type, mutation: null, subscription: null });
+      resourceSchemas.set(resourceType, built);
+    }
+    return built;
+  };
+
+  const run = async (target: GraphQLSchema, rootValue: unknown, document: DocumentNode, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, operationName?: string): Promise<ExecutionResult> => {
+    const errors = validate(target, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
     if (errors.length > 0) return { errors };
     const operation = getOperationAST(document, operationName);
     if (operation?.operation === 'subscription') {
-      return { errors: [new GraphQLError('Subscriptions are served over WebSocket, not over HTTP POST', { extensions: { code: 'INVALID_REQUEST', status: 400 } })] };
+      return { errors: [new GraphQLError('Subscriptions are served over WebSocket, not over HTTP', { extensions: { code: 'INVALID_REQUEST', status: 400 } })] };
     }
     const contextValue: GraphqlContext = { deps, ctx, references: createReferenceLoader(deps, ctx) };
-    return execute({ schema, document, variableValues: variables, operationName: operationName ?? null, contextValue });
+    return execute({ schema: target, rootValue, document, variableValues: variables, operationName: operationName ?? null, contextValue });
+  };
+
+  const respond = async (request: GraphqlRequest, ctx: RequestContext, target: () => Promise<{ schema: GraphQLSchema; rootValue: unknown }>): Promise<GraphqlResponse> => {
+    if (typeof request.query !== 'string' || request.query.trim() === '') return requestError('The request has no query');
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
+      throw error;
+    }
+    let resolved: { schema: GraphQLSchema; rootValue: unknown };
+    try {
+      resolved = await target();
+    } catch (error) {
+      return { errors: [formatGraphqlError(toGraphqlError(error, ctx.correlationId, (message, fields) => deps.log.error(message, fields)))] };
+    }
+    const result = await run(resolved.schema, resolved.rootValue, document, request.variables ?? {}, ctx, request.operationName ?? undefined);
+    const errors = result.errors?.map(formatGraphqlError);
+    // Errors before execution (validation, variables) leave `data` out (GraphQL spec, Response Format).
+    if (!('data' in result) || result.data === undefined) return { errors: errors ?? [] };
+    return errors === undefined ? { data: result.data } : { data: result.data, errors };
   };
 
   return {
     schema,
-    executeDocument,
-    async execute(request, ctx) {
-      if (typeof request.query !== 'string' || request.query.trim() === '') return requestError('The request has no query');
-      let document: DocumentNode;
-      try {
-        document = parse(request.query);
-      } catch (error) {
-        if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
-        throw error;
-      }
-      const result = await executeDocument(document, request.variables ?? {}, ctx, request.operationName ?? undefined);
-      const errors = result.errors?.map(formatGraphqlError);
-      // Errors before execution (validation, variables) leave `data` out (GraphQL spec, Response Format).
-      if (!('data' in result) || result.data === undefined) return { errors: errors ?? [] };
-      return errors === undefined ? { data: result.data } : { data: result.data, errors };
-    },
+    executeDocument: (document, variables, ctx, operationName) => run(schema, undefined, document, variables, ctx, operationName),
+    execute: (request, ctx) => respond(request, ctx, () => Promise.resolve({ schema, rootValue: undefined })),
+    executeOnResource: (request, ctx, resourceType, id) =>
+      respond(request, ctx, async () => {
+        const target = resourceSchema(resourceType);
+        if (target === undefined) throw new FhirError('UNKNOWN_RESOURCE_TYPE', `'${resourceType}' is not a resource type of this GraphQL schema`);
+        const result = await read(deps, ctx, resourceType, id);
+        return { schema: target, rootValue: result.resource };
+      }),
   };
 }
 
