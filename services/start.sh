@@ -84,11 +84,20 @@ start_moto() {
   port="${MOTO_PORT:-$(free_port)}"
   log "starting moto on 127.0.0.1:$port"
   # setsid: its own process group, so it outlives this script and stop.sh can end it by PID.
-  setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$logfile" 2>&1 < /dev/null &
+  # services/moto_server.py: moto's app with requests serialized (see the file for why).
+  setsid "$venv/bin/python" "$ROOT/services/moto_server.py" --host 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   wait_for moto "$pidfile" "$logfile" "curl -fsS -o /dev/null http://127.0.0.1:$port/moto-api/"
   set_env MOTO_PORT "$port"
   set_env MOTO_ENDPOINT "http://127.0.0.1:$port"
+}
+
+# True when every jar the last build resolved is still in the local Maven repository.
+classpath_complete() {
+  local entry
+  while IFS= read -r -d ':' entry; do
+    [[ -f "$entry" ]] || return 1
+  done < <(cat "$1"; printf ':')
 }
 
 start_opensearch() {
@@ -106,7 +115,7 @@ start_opensearch() {
   rm -f "$pidfile"
 
   local cp="$project/target/classpath.txt"
-  if [[ ! -f "$cp" || -n "$(find "$project/pom.xml" "$project/src" -newer "$cp" -print -quit)" ]]; then
+  if [[ ! -f "$cp" || -n "$(find "$project/pom.xml" "$project/src" -newer "$cp" -print -quit)" ]] || ! classpath_complete "$cp"; then
     log "building the OpenSearch launcher (Maven Central)"
     (cd "$project" && mvn -q -B package >"$STATE/mvn.log" 2>&1) \
       || { tail -n 40 "$STATE/mvn.log" >&2; die "mvn package of services/opensearch failed"; }
