@@ -178,6 +178,19 @@ describe('SqliteResourceStore limits and inputs', () => {
     await expect(store.history('t1', { count: 0 })).resolves.toEqual({ versions: [], total: 2 });
   });
 
+  test('history-type counts the total on its first page only; history-instance on every page', async () => {
+    await store.commit('t1', [write('p1', null, '1'), write('p2', null, '1'), write('p3', null, '1')]);
+    await store.commit('t1', [write('p1', '1', '2')]);
+    await store.commit('t1', [write('p1', '2', '3')]);
+
+    const first = await store.history('t1', { resourceType: 'Patient', count: 2 });
+    const second = await store.history('t1', { resourceType: 'Patient', count: 2, cursor: first.nextCursor ?? '' });
+    const instanceFirst = await store.history('t1', { resourceType: 'Patient', id: 'p1', count: 2 });
+    const instanceSecond = await store.history('t1', { resourceType: 'Patient', id: 'p1', count: 2, cursor: instanceFirst.nextCursor ?? '' });
+
+    expect([first.total, second.total, instanceFirst.total, instanceSecond.total]).toEqual([5, undefined, 3, 3]);
+  });
+
   test('history cursors are opaque base64url strings', async () => {
     await store.commit('t1', [write('p1', null, '1'), write('p2', null, '1')]);
     const page = await store.history('t1', { count: 1 });
