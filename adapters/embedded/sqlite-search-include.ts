@@ -7,7 +7,8 @@ import type { ResourceKey } from '../../core/ports/resource-store';
 import type { IncludeSpec, SearchQuery } from '../../core/search/ast';
 import { allResourceTypes, referenceParametersOf } from '../../core/search/parameters';
 import { paramKey } from './sqlite-search-schema';
-import { join, sql, SqlCompiler, type Sql, type SqlValue } from './sqlite-search-sql';
+import { SqlCompiler } from './sqlite-search-compiler';
+import { join, sql, type Sql, type SqlValue } from './sqlite-search-sql';
 
 interface IncludeRow {
   readonly rid: number;

@@ -8,7 +8,8 @@ import { FhirError } from '../../core/errors/fhir-error';
 import type { ResourceKey } from '../../core/ports/resource-store';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
-import { join, pkMatch, sql, SqlCompiler, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
+import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
+import { join, pkMatch, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
 import { SqliteIncludes } from './sqlite-search-include';
 
 export interface Row {
@@ -79,24 +80,12 @@ export class SqliteSearchIndex implements SearchIndex {
     }
   }
 
-  /** WHERE of the matches: tenant, types, conditions and scope. */
-  private where(compiler: SqlCompiler, tenant: string, query: SearchQuery): Sql {
-    const parts: Sql[] = [sql('r.tenant = ?', tenant)];
-    const types = query.resourceTypes;
-    if (types.length === 1) parts.push(sql('r.rtype = ?', types[0] ?? ''));
-    else if (types.length > 1) parts.push(sql('r.rtype IN (SELECT value FROM json_each(?))', JSON.stringify(types)));
-    for (const c of query.conditions) parts.push(compiler.condition('r', types, c));
-    if (query.scope) parts.push(compiler.condition('r', types, query.scope));
-    return join(parts, ' AND ');
-  }
-
   private run(tenant: string, query: SearchQuery): SearchPage {
-    const compiler = new SqlCompiler(tenant);
-    const where = this.where(compiler, tenant, query);
-    const total = query.total === 'none' ? undefined : this.count(where);
+    const plan = planSearch(this.db, tenant, query);
+    const total = query.total === 'none' ? undefined : this.count(plan.driven);
     if (query.count === 0) return { matches: [], included: [], ...(total !== undefined ? { total } : {}) };
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = this.page(tenant, query, where, cursor);
+    const rows = this.page(tenant, query, plan, cursor);
     const hasMore = rows.length > query.count;
     const page = rows.slice(0, query.count);
     if (cursor?.backward) page.reverse();
@@ -120,14 +109,23 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${where.text}`).pluck().get(...where.params) ?? 0;
   }
 
-  private page(tenant: string, query: SearchQuery, where: Sql, cursor: Cursor | undefined): Row[] {
+  private page(tenant: string, query: SearchQuery, plan: Plan, cursor: Cursor | undefined): Row[] {
     const backward = cursor?.backward ?? false;
     const limit = query.count + 1;
     if (query.sort.length === 0) {
-      const seek = cursor ? sql(backward ? ' AND r.rid < ?' : ' AND r.rid > ?', cursor.rid) : sql('');
-      const text = `SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE ${where.text}${seek.text} ORDER BY r.rid ${backward ? 'DESC' : 'ASC'} LIMIT ?`;
-      return this.db.prepare<SqlValue[], Row>(text).all(...where.params, ...seek.params, limit);
+      const dir = backward ? 'DESC' : 'ASC';
+      const seek = (alias: string): Sql => (cursor ? sql(backward ? ` AND ${alias}.rid < ?` : ` AND ${alias}.rid > ?`, cursor.rid) : sql(''));
+      // A bounded walk in rid order first (sqlite-search-plan.ts); a full page there is exact.
+      const windowed = join([
+        sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE r.rid IN (SELECT w.rid FROM sp_resource w WHERE '), plan.window, seek('w'),
+        sql(` ORDER BY w.rid ${dir} LIMIT ?) AND `, WALK_ROWS), plan.probes, sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit),
+      ], '');
+      const walked = this.db.prepare<SqlValue[], Row>(windowed.text).all(...windowed.params);
+      if (walked.length === limit) return walked;
+      const driven = join([sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE '), plan.driven, seek('r'), sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit)], '');
+      return this.db.prepare<SqlValue[], Row>(driven.text).all(...driven.params);
     }
+    const where = plan.driven;
     const columns = query.sort.map((key, i) => {
       const v = `sv${i}`;
       const pk = pkMatch(`${v}.pk`, tenant, query.resourceTypes, key.param);

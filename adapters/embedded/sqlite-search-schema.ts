@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS sp_resource (
   id     TEXT NOT NULL,
   UNIQUE (tenant, rtype, id)
 );
+-- Walks one type of one tenant in rid order (the rowid ends every index entry).
+CREATE INDEX IF NOT EXISTS sp_resource_type ON sp_resource (tenant, rtype);
 CREATE TABLE IF NOT EXISTS sp_token (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   system TEXT, code TEXT, text TEXT
@@ -31,12 +33,18 @@ CREATE TABLE IF NOT EXISTS sp_string (
 );
 CREATE INDEX IF NOT EXISTS sp_string_norm ON sp_string (pk, norm, rid);
 CREATE INDEX IF NOT EXISTS sp_string_rid ON sp_string (rid, pk);
+-- wide = 1 when the range is longer than a day (Periods, years); multi = 1 when the resource
+-- has several values for the parameter. Together they let sqlite-search-plan.ts answer a
+-- ge/lt pair on one parameter from a narrow slice of sp_date_low instead of half the table.
 CREATE TABLE IF NOT EXISTS sp_date (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
-  low INTEGER NOT NULL, high INTEGER NOT NULL
+  low INTEGER NOT NULL, high INTEGER NOT NULL, wide INTEGER NOT NULL, multi INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sp_date_low ON sp_date (pk, low, high, rid);
+CREATE INDEX IF NOT EXISTS sp_date_narrow ON sp_date (pk, low, high) WHERE wide = 0;
+CREATE INDEX IF NOT EXISTS sp_date_wide ON sp_date (pk, low, high) WHERE wide = 1;
 CREATE INDEX IF NOT EXISTS sp_date_high ON sp_date (pk, high, low, rid);
+CREATE INDEX IF NOT EXISTS sp_date_multi ON sp_date (pk, rid) WHERE multi = 1;
 CREATE INDEX IF NOT EXISTS sp_date_rid ON sp_date (rid, pk);
 CREATE TABLE IF NOT EXISTS sp_number (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
@@ -67,6 +75,9 @@ CREATE INDEX IF NOT EXISTS sp_uri_rid ON sp_uri (rid, pk);
 -- _text (narrative) and _content (all text): https://hl7.org/fhir/R4/search.html#text.
 CREATE VIRTUAL TABLE IF NOT EXISTS sp_fts USING fts5(narrative, content, tokenize = 'unicode61 remove_diacritics 2');
 `;
+
+/** Ranges up to this long count as narrow (sp_date.wide = 0): every dateTime to the day. */
+export const NARROW_MS = 86400000;
 
 export const VALUE_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_number', 'sp_quantity', 'sp_reference', 'sp_uri'] as const;
 

@@ -1,8 +1,8 @@
-// Compiles the engine-neutral search AST (core/search/ast.ts) to SQL over the index tables of
-// sqlite-search-schema.ts. Every value travels as a bound parameter; the SQL text is built only
-// from table names, column names and operators chosen here. Semantics follow
-// https://hl7.org/fhir/R4/search.html (prefixes as range comparisons, modifiers, chains, _has).
-import type { CompartmentCondition, Condition, Modifier, ParamCondition, RangeValue, SearchValue } from '../../core/search/ast';
+// SQL fragments with their bound values, and the predicates that match one index row against one
+// search value (https://hl7.org/fhir/R4/search.html: prefixes as range comparisons, modifiers).
+// Every value travels as a bound parameter; the SQL text is built only from table names, column
+// names and operators chosen here. sqlite-search-compiler.ts assembles whole conditions.
+import type { Modifier, RangeValue, SearchValue } from '../../core/search/ast';
 import { normalizeString } from '../../core/search/normalize';
 import type { SearchParamType } from '../../core/search/parameter-types';
 import { allResourceTypes } from '../../core/search/parameters';
@@ -112,110 +112,5 @@ export function valueMatch(v: string, value: SearchValue, modifier: Modifier | u
       return sql(`${v}.value = ?`, value.value);
     default:
       throw new Error(`${value.kind} values are compiled by their condition`);
-  }
-}
-
-/** An FTS5 query of quoted terms (quotes doubled), so user text is never FTS syntax. */
-function ftsQuery(column: string, terms: readonly string[]): string {
-  return `${column} : (${terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ')})`;
-}
-
-export class SqlCompiler {
-  private aliasCount = 0;
-
-  constructor(private readonly tenant: string) {}
-
-  private alias(prefix: string): string {
-    this.aliasCount += 1;
-    return `${prefix}${this.aliasCount}`;
-  }
-
-  /** The predicate on resource row `r` (an sp_resource alias) whose type is one of `types` ([] = any). */
-  condition(r: string, types: readonly string[], c: Condition): Sql {
-    switch (c.kind) {
-      case 'param': return this.param(r, types, c);
-      case 'chain': return this.chain(r, types, c.param, c.targets);
-      case 'has': return this.has(r, c.resourceType, c.param, c.condition);
-      case 'compartment': return this.compartment(r, types, c);
-    }
-  }
-
-  private param(r: string, types: readonly string[], c: ParamCondition): Sql {
-    if (c.param === '_text' || c.param === '_content') {
-      if (c.modifier === 'missing') return sql('1');
-      const column = c.param === '_text' ? 'narrative' : 'content';
-      const ors = c.values.map((value) => sql(`${r}.rid IN (SELECT rowid FROM sp_fts WHERE sp_fts MATCH ?)`, ftsQuery(column, value.kind === 'text' ? value.terms : [])));
-      return sql(`(${join(ors, ' OR ').text})`, ...join(ors, ' OR ').params);
-    }
-    const firstType = c.type === 'composite' ? c.components?.[0]?.type ?? 'token' : c.type;
-    const code = c.type === 'composite' ? `${c.param}.0` : c.param;
-    if (c.modifier === 'missing') {
-      const v = this.alias('v');
-      const rows = join([sql(`${r}.rid ${c.missing ? 'NOT IN' : 'IN'} (SELECT ${v}.rid FROM ${tableOf(firstType)} ${v} WHERE `), pkMatch(`${v}.pk`, this.tenant, types, code), sql(')')], '');
-      return rows;
-    }
-    if (c.type === 'composite') return this.composite(r, types, c);
-    const v = this.alias('v');
-    const matches = c.values.map((value) => valueMatch(v, value, c.modifier));
-    const any = join(matches.map((m) => sql(`(${m.text})`, ...m.params)), ' OR ');
-    const op = c.modifier === 'not' ? 'NOT IN' : 'IN';
-    // :of-type rows are stored under their own key (core/search/extract-values.ts).
-    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.param;
-    return join([sql(`${r}.rid ${op} (SELECT ${v}.rid FROM ${tableOf(c.type)} ${v} WHERE `), pkMatch(`${v}.pk`, this.tenant, types, key), sql(` AND (${any.text}))`, ...any.params)], '');
-  }
-
-  private composite(r: string, types: readonly string[], c: ParamCondition): Sql {
-    const components = c.components ?? [];
-    const ors = c.values.map((value) => {
-      const values = value.kind === 'composite' ? value.components : [];
-      const aliases = components.map(() => this.alias('c'));
-      const from: Sql[] = [];
-      const where: Sql[] = [];
-      components.forEach((component, n) => {
-        const a = aliases[n] ?? '';
-        const pk = pkMatch(`${a}.pk`, this.tenant, types, `${c.param}.${n}`);
-        if (n === 0) from.push(sql(`${tableOf(component.type)} ${a}`));
-        else from.push(join([sql(`JOIN ${tableOf(component.type)} ${a} ON ${a}.rid = ${aliases[0]}.rid AND ${a}.grp = ${aliases[0]}.grp AND `), pk], ''));
-        if (n === 0) where.push(pk, sql(`${a}.grp > 0`));
-        const componentValue = values[n];
-        if (componentValue !== undefined) where.push(valueMatch(a, componentValue, undefined));
-      });
-      return join([sql(`${r}.rid IN (SELECT ${aliases[0]}.rid FROM `), join(from, ' '), sql(' WHERE '), join(where.map((w) => sql(`(${w.text})`, ...w.params)), ' AND '), sql(')')], '');
-    });
-    const any = join(ors, ' OR ');
-    return sql(`(${any.text})`, ...any.params);
-  }
-
-  private chain(r: string, types: readonly string[], param: string, targets: readonly { resourceType: string; condition: Condition }[]): Sql {
-    const ref = this.alias('ref');
-    const perTarget = targets.map(({ resourceType, condition }) => {
-      const t = this.alias('t');
-      const inner = this.condition(t, [resourceType], condition);
-      return join([sql(`(${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, resourceType, this.tenant, resourceType), inner, sql('))')], '');
-    });
-    const any = join(perTarget, ' OR ');
-    return join([sql(`${r}.rid IN (SELECT ${ref}.rid FROM sp_reference ${ref} WHERE `), pkMatch(`${ref}.pk`, this.tenant, types, param), sql(` AND (${any.text}))`, ...any.params)], '');
-  }
-
-  private has(r: string, sourceType: string, param: string, condition: Condition): Sql {
-    const ref = this.alias('ref');
-    const s = this.alias('s');
-    const inner = this.condition(s, [sourceType], condition);
-    return join([
-      sql(`(${r}.rtype, ${r}.id) IN (SELECT ${ref}.target_type, ${ref}.target_id FROM sp_reference ${ref} JOIN sp_resource ${s} ON ${s}.rid = ${ref}.rid WHERE ${ref}.pk = ? AND ${s}.tenant = ? AND `, paramKey(this.tenant, sourceType, param), this.tenant),
-      inner,
-      sql(')'),
-    ], '');
-  }
-
-  private compartment(r: string, types: readonly string[], c: CompartmentCondition): Sql {
-    const keys: number[] = [];
-    for (const type of types.length === 0 ? Object.keys(c.params) : types) {
-      for (const param of c.params[type] ?? []) keys.push(paramKey(this.tenant, type, param));
-    }
-    const v = this.alias('v');
-    const member = sql(`${r}.rid IN (SELECT ${v}.rid FROM sp_reference ${v} WHERE ${v}.pk IN (SELECT value FROM json_each(?)) AND ${v}.target_id = ? AND ${v}.target_type = ?)`, JSON.stringify(keys), c.id, c.compartmentType);
-    if (!c.includeOwner) return member;
-    return sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${member.text})`, c.compartmentType, c.id, ...member.params);
   }
 }

@@ -4,7 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { IndexEntry } from '../../core/search/index-entry';
 import type { SqliteIndexWriter } from './sqlite-index-writer';
-import { migrateSearchSchema, paramKey, VALUE_TABLES } from './sqlite-search-schema';
+import { migrateSearchSchema, NARROW_MS, paramKey, VALUE_TABLES } from './sqlite-search-schema';
 
 type Value = string | number | null;
 
@@ -35,7 +35,7 @@ function prepare(db: Database): Statements {
       insert: {
         token: insert('sp_token', ['system', 'code', 'text']),
         string: insert('sp_string', ['norm', 'exact']),
-        date: insert('sp_date', ['low', 'high']),
+        date: insert('sp_date', ['low', 'high', 'wide', 'multi']),
         number: insert('sp_number', ['value', 'low', 'high']),
         quantity: insert('sp_quantity', ['value', 'low', 'high', 'system', 'code', 'unit']),
         reference: insert('sp_reference', ['target_type', 'target_id', 'version', 'url', 'ident_system', 'ident_value']),
@@ -52,11 +52,11 @@ function clearRows(s: Statements, rid: number): void {
   s.deleteFts.run(rid);
 }
 
-function columnsOf(entry: IndexEntry): Value[] | undefined {
+function columnsOf(entry: IndexEntry, multi: boolean): Value[] | undefined {
   switch (entry.type) {
     case 'token': return [entry.system, entry.code, entry.text];
     case 'string': return [entry.value, entry.exact];
-    case 'date': return [entry.start, entry.end];
+    case 'date': return [entry.start, entry.end, entry.end - entry.start >= NARROW_MS ? 1 : 0, multi ? 1 : 0];
     case 'number': return [entry.value, entry.low, entry.high];
     case 'quantity': return [entry.value, entry.low, entry.high, entry.system, entry.code, entry.unit];
     case 'reference': return [entry.targetType, entry.targetId, entry.version, entry.url, entry.identifierSystem, entry.identifierValue];
@@ -65,8 +65,8 @@ function columnsOf(entry: IndexEntry): Value[] | undefined {
   }
 }
 
-function insertValue(s: Statements, rid: number, pk: number, grp: number, entry: IndexEntry): void {
-  const columns = columnsOf(entry);
+function insertValue(s: Statements, rid: number, pk: number, grp: number, entry: IndexEntry, multi: boolean): void {
+  const columns = columnsOf(entry, multi);
   const stmt = s.insert[entry.type];
   if (columns !== undefined && stmt !== undefined) stmt.run(rid, pk, grp, ...columns);
 }
@@ -81,18 +81,25 @@ export const sqliteSearchIndexWriter: SqliteIndexWriter = {
     let rid = s.selectRid.get(tenant, resourceType, id);
     if (rid === undefined) rid = Number(s.insertResource.run(tenant, resourceType, id).lastInsertRowid);
     else clearRows(s, rid);
+    // Date parameters with several values on this resource (sp_date.multi).
+    const dateCounts = new Map<string, number>();
+    for (const entry of entries) {
+      if (entry.type === 'date') dateCounts.set(entry.param, (dateCounts.get(entry.param) ?? 0) + 1);
+      else if (entry.type === 'composite') entry.components.forEach((c, n) => { if (c.type === 'date') dateCounts.set(`${entry.param}.${n}`, (dateCounts.get(`${entry.param}.${n}`) ?? 0) + 1); });
+    }
+    const multi = (param: string): boolean => (dateCounts.get(param) ?? 0) > 1;
     let grp = 0;
     let narrative = '';
     let content = '';
     for (const entry of entries) {
       if (entry.type === 'composite') {
         grp += 1;
-        entry.components.forEach((component, n) => insertValue(s, rid, paramKey(tenant, resourceType, `${entry.param}.${n}`), grp, component));
+        entry.components.forEach((component, n) => insertValue(s, rid, paramKey(tenant, resourceType, `${entry.param}.${n}`), grp, component, multi(`${entry.param}.${n}`)));
       } else if (entry.type === 'text') {
         if (entry.param === '_text') narrative = entry.value;
         else content = entry.value;
       } else {
-        insertValue(s, rid, paramKey(tenant, resourceType, entry.param), 0, entry);
+        insertValue(s, rid, paramKey(tenant, resourceType, entry.param), 0, entry, multi(entry.param));
       }
     }
     if (narrative !== '' || content !== '') s.insertFts.run(rid, narrative, content);

@@ -1,0 +1,158 @@
+// Compiles each condition of the search AST (core/search/ast.ts) into a Member: the set of
+// index rows that makes a resource match. A Member renders two ways, so that the planner in
+// sqlite-search-plan.ts can pick the most selective condition to drive the query (IN: the
+// subquery runs once and its rows are looked up) and test the others row by row (EXISTS on the
+// (rid, pk) indexes), instead of materializing every condition's full match set.
+import type { CompartmentCondition, Condition, ParamCondition } from '../../core/search/ast';
+import type { SearchParamType } from '../../core/search/parameter-types';
+import { paramKey } from './sqlite-search-schema';
+import { join, pkMatch, sql, tableOf, valueMatch, type Sql } from './sqlite-search-sql';
+
+export interface Member {
+  /** Columns the subquery yields: a row id, or (type, id) of a referenced resource (_has). */
+  readonly key: 'rid' | 'typeid';
+  readonly select: string;
+  readonly from: string;
+  readonly where: Sql;
+  /** Ties the subquery to resource row alias `r` for the EXISTS form. */
+  readonly correlate: (r: string) => string;
+  readonly negated: boolean;
+  /** The compartment's own resource, which matches without any index row (SMART restriction). */
+  readonly owner?: { readonly type: string; readonly id: string };
+  /** FTS5 answers a MATCH as a set; it is never probed row by row. */
+  readonly setOnly?: boolean;
+}
+
+/** `r.rid IN (...)`: the subquery runs once. */
+export function asIn(r: string, m: Member): Sql {
+  const left = m.key === 'rid' ? `${r}.rid` : `(${r}.rtype, ${r}.id)`;
+  const inner = sql(`${left} ${m.negated ? 'NOT IN' : 'IN'} (SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text})`, ...m.where.params);
+  if (m.owner === undefined) return inner;
+  return sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${inner.text})`, m.owner.type, m.owner.id, ...inner.params);
+}
+
+/** `EXISTS (... = r.rid ...)`: probed for each candidate row. */
+export function asExists(r: string, m: Member): Sql {
+  if (m.setOnly) return asIn(r, m);
+  const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.from} WHERE ${m.correlate(r)} AND ${m.where.text})`, ...m.where.params);
+  if (m.owner === undefined) return inner;
+  return sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${inner.text})`, m.owner.type, m.owner.id, ...inner.params);
+}
+
+/** An FTS5 query of quoted terms (quotes doubled), so user text is never FTS syntax. */
+function ftsQuery(column: string, terms: readonly string[]): string {
+  return `${column} : (${terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ')})`;
+}
+
+function ors(parts: readonly Sql[]): Sql {
+  const all = join(parts.map((p) => sql(`(${p.text})`, ...p.params)), ' OR ');
+  return sql(`(${all.text})`, ...all.params);
+}
+
+export class SqlCompiler {
+  private aliasCount = 0;
+
+  constructor(private readonly tenant: string) {}
+
+  private alias(prefix: string): string {
+    this.aliasCount += 1;
+    return `${prefix}${this.aliasCount}`;
+  }
+
+  /** The condition as a predicate on resource row `r` (types: what `r` may be; [] = any), IN form. */
+  condition(r: string, types: readonly string[], c: Condition): Sql {
+    return asIn(r, this.member(types, c));
+  }
+
+  member(types: readonly string[], c: Condition): Member {
+    switch (c.kind) {
+      case 'param': return this.param(types, c);
+      case 'chain': return this.chain(types, c.param, c.targets);
+      case 'has': return this.has(c.resourceType, c.param, c.condition);
+      case 'compartment': return this.compartment(types, c);
+    }
+  }
+
+  private rows(type: SearchParamType | 'fts', v: string, where: Sql, negated: boolean): Member {
+    if (type === 'fts') return { key: 'rid', select: 'rowid', from: 'sp_fts', where, correlate: (r) => `rowid = ${r}.rid`, negated, setOnly: true };
+    return { key: 'rid', select: `${v}.rid`, from: `${tableOf(type)} ${v}`, where, correlate: (r) => `${v}.rid = ${r}.rid`, negated };
+  }
+
+  private param(types: readonly string[], c: ParamCondition): Member {
+    const v = this.alias('v');
+    if (c.param === '_text' || c.param === '_content') {
+      const column = c.param === '_text' ? 'narrative' : 'content';
+      const query = c.values.map((value) => `(${ftsQuery(column, value.kind === 'text' ? value.terms : [])})`).join(' OR ');
+      // :missing has no meaning for full text; it matches everything.
+      return this.rows('fts', v, c.modifier === 'missing' ? sql('1') : sql('sp_fts MATCH ?', query), false);
+    }
+    if (c.modifier === 'missing') {
+      const type = c.type === 'composite' ? c.components?.[0]?.type ?? 'token' : c.type;
+      const code = c.type === 'composite' ? `${c.param}.0` : c.param;
+      return this.rows(type, v, pkMatch(`${v}.pk`, this.tenant, types, code), c.missing === true);
+    }
+    if (c.type === 'composite') return this.composite(types, c);
+    // :of-type rows are stored under their own key (core/search/extract-values.ts).
+    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.param;
+    const where = join([pkMatch(`${v}.pk`, this.tenant, types, key), ors(c.values.map((value) => valueMatch(v, value, c.modifier)))], ' AND ');
+    return this.rows(c.type, v, where, c.modifier === 'not');
+  }
+
+  /** Components of one composite value share `grp` (sqlite-search-schema.ts). */
+  private composite(types: readonly string[], c: ParamCondition): Member {
+    const components = c.components ?? [];
+    const aliases = components.map(() => this.alias('c'));
+    const first = aliases[0] ?? 'c';
+    const from: string[] = [];
+    const where: Sql[] = [];
+    components.forEach((component, n) => {
+      const a = aliases[n] ?? '';
+      from.push(n === 0 ? `${tableOf(component.type)} ${a}` : `JOIN ${tableOf(component.type)} ${a} ON ${a}.rid = ${first}.rid AND ${a}.grp = ${first}.grp`);
+      where.push(pkMatch(`${a}.pk`, this.tenant, types, `${c.param}.${n}`));
+    });
+    where.push(sql(`${first}.grp > 0`));
+    where.push(ors(c.values.map((value) => {
+      const values = value.kind === 'composite' ? value.components : [];
+      return join(components.map((_component, n) => {
+        const componentValue = values[n];
+        return componentValue === undefined ? sql('1') : valueMatch(aliases[n] ?? '', componentValue, undefined);
+      }), ' AND ');
+    })));
+    return { key: 'rid', select: `${first}.rid`, from: from.join(' '), where: join(where, ' AND '), correlate: (r) => `${first}.rid = ${r}.rid`, negated: false };
+  }
+
+  private chain(types: readonly string[], param: string, targets: readonly { resourceType: string; condition: Condition }[]): Member {
+    const ref = this.alias('ref');
+    const perTarget = targets.map(({ resourceType, condition }) => {
+      const t = this.alias('t');
+      const inner = this.condition(t, [resourceType], condition);
+      return join([sql(`${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, resourceType, this.tenant, resourceType), inner, sql(')')], '');
+    });
+    return { key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, where: join([pkMatch(`${ref}.pk`, this.tenant, types, param), ors(perTarget)], ' AND '), correlate: (r) => `${ref}.rid = ${r}.rid`, negated: false };
+  }
+
+  private has(sourceType: string, param: string, condition: Condition): Member {
+    const ref = this.alias('ref');
+    const s = this.alias('s');
+    const inner = this.condition(s, [sourceType], condition);
+    return {
+      key: 'typeid',
+      select: `${ref}.target_type, ${ref}.target_id`,
+      from: `sp_reference ${ref} JOIN sp_resource ${s} ON ${s}.rid = ${ref}.rid`,
+      where: join([sql(`${ref}.pk = ? AND ${s}.tenant = ?`, paramKey(this.tenant, sourceType, param), this.tenant), inner], ' AND '),
+      correlate: (r) => `${ref}.target_id = ${r}.id AND ${ref}.target_type = ${r}.rtype`,
+      negated: false,
+    };
+  }
+
+  private compartment(types: readonly string[], c: CompartmentCondition): Member {
+    const keys: number[] = [];
+    for (const type of types.length === 0 ? Object.keys(c.params) : types) {
+      for (const param of c.params[type] ?? []) keys.push(paramKey(this.tenant, type, param));
+    }
+    const v = this.alias('v');
+    const where = sql(`${v}.pk IN (SELECT value FROM json_each(?)) AND ${v}.target_id = ? AND ${v}.target_type = ?`, JSON.stringify(keys), c.id, c.compartmentType);
+    const member = this.rows('reference', v, where, false);
+    return c.includeOwner ? { ...member, owner: { type: c.compartmentType, id: c.id } } : member;
+  }
+}
