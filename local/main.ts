@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const lines = [
     `FHIR R4 server listening on ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}`,
     `  CapabilityStatement: ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}/metadata`,
+    `  GraphQL:             ${config.FHIR_MULTI_TENANCY ? `${running.rootUrl}/tenant/<tenantId>/$graphql` : `http://${config.HOST}:${running.port}/graphql`} (open it in a browser for the IDE)`,
     `  Data directory:      ${config.FHIR_DATA_DIR}`,
   ];
   if (config.FHIR_AUTH_MODE === 'none') {

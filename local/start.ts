@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { buildSmartConfiguration } from '../core/authz/smart-configuration';
 import { errorResponse } from '../core/http/handle-request';
+import { graphqlRoute } from '../resolvers/http/local-routes';
 import type { LocalConfig } from '../wiring/config';
 import { createLocalApp, type LocalApp, type LocalAppOptions } from '../wiring/local';
 import { createHttpServer, FHIR_MOUNT, listen, type ExtraRoute } from './http-server';
@@ -47,7 +48,7 @@ export async function startLocalServer(config: LocalConfig, options: Omit<LocalA
     if (!app) throw new Error('the server is not ready');
     return app;
   };
-  const server = createHttpServer(getApp, [...discoveryRoutes(getApp), ...extra(getApp)]);
+  const server = createHttpServer(getApp, [...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)]);
   const port = await listen(server, config.PORT, config.HOST);
   try {
     app = createLocalApp(config, { ...options, boundPort: port });
