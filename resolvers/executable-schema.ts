@@ -17,6 +17,7 @@ import { toGraphqlError } from './errors';
 import { parseReference } from './reference-loader';
 import { connectionField, createField, deleteField, listField, readField, reverseListField, updateField } from './root-resolvers';
 import { buildLocalSchema } from './schema/load';
+import { changeEvents, type ChangeFilter } from './subscriptions/change-events';
 
 type Resolver = (source: unknown, args: Readonly<Record<string, unknown>>, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
 
@@ -131,6 +132,17 @@ export function createExecutableSchema(sdl: string): GraphQLSchema {
   const reference = schema.getType('Reference');
   const resourceField = isObjectType(reference) ? reference.getFields()['resource'] : undefined;
   if (resourceField) resourceField.resolve = guarded(resolveReference);
+  const onChange = schema.getSubscriptionType()?.getFields()['onResourceChange'];
+  if (onChange) {
+    onChange.subscribe = (_source, args: Readonly<Record<string, unknown>>, context: GraphqlContext) => {
+      try {
+        return changeEvents(context.deps, context.ctx, args as ChangeFilter);
+      } catch (error) {
+        throw toGraphqlError(error, context.ctx.correlationId, (message, fields) => context.deps.log.error(message, fields));
+      }
+    };
+    onChange.resolve = (payload: unknown) => payload;
+  }
   const resourceInterface = schema.getType('Resource');
   if (isInterfaceType(resourceInterface)) {
     resourceInterface.resolveType = (value: unknown) => (isResource(value) && isObjectType(schema.getType(value.resourceType)) ? value.resourceType : undefined);

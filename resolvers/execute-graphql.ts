@@ -5,6 +5,7 @@ import {
   GraphQLSchema,
   execute,
   isObjectType,
+  subscribe,
   getOperationAST,
   parse,
   specifiedRules,
@@ -51,6 +52,11 @@ export interface GraphqlService {
    * the query runs with the resource, read through the core, as its root.
    */
   executeOnResource(request: GraphqlRequest, ctx: RequestContext, resourceType: string, id: string): Promise<GraphqlResponse>;
+  /**
+   * Any operation, for WebSocket transports: a subscription gives a stream of responses (one per
+   * change), a query or mutation a single response.
+   */
+  operate(request: GraphqlRequest, ctx: RequestContext): Promise<AsyncIterableIterator<GraphqlResponse> | GraphqlResponse>;
 }
 
 function requestError(message: string): GraphqlResponse {
@@ -108,8 +114,31 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
     return errors === undefined ? { data: result.data } : { data: result.data, errors };
   };
 
+  const operate = async (request: GraphqlRequest, ctx: RequestContext): Promise<AsyncIterableIterator<GraphqlResponse> | GraphqlResponse> => {
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (error) {
+      if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
+      throw error;
+    }
+    const operation = getOperationAST(document, request.operationName ?? undefined);
+    if (operation?.operation !== 'subscription') return respond(request, ctx, () => Promise.resolve({ schema, rootValue: undefined }));
+    const variables = request.variables ?? {};
+    const errors = validate(schema, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
+    if (errors.length > 0) return { errors: errors.map(formatGraphqlError) };
+    const contextValue: GraphqlContext = { deps, ctx, references: createReferenceLoader(deps, ctx) };
+    const result = await subscribe({ schema, document, variableValues: variables, operationName: request.operationName ?? null, contextValue });
+    if (!isAsyncIterable(result)) return { errors: (result.errors ?? []).map(formatGraphqlError) };
+    return mapStream(result, (event) => {
+      const eventErrors = event.errors?.map(formatGraphqlError);
+      return eventErrors === undefined ? { data: event.data ?? null } : { data: event.data ?? null, errors: eventErrors };
+    });
+  };
+
   return {
     schema,
+    operate,
     executeDocument: (document, variables, ctx, operationName) => run(schema, undefined, document, variables, ctx, operationName),
     execute: (request, ctx) => respond(request, ctx, () => Promise.resolve({ schema, rootValue: undefined })),
     executeOnResource: (request, ctx, resourceType, id) =>
@@ -120,6 +149,28 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
         return { schema: target, rootValue: result.resource };
       }),
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterableIterator<ExecutionResult> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** Maps a stream, passing `return()` through so that unsubscribing reaches the ChangeFeed. */
+function mapStream<T, U>(source: AsyncIterableIterator<T>, map: (value: T) => U): AsyncIterableIterator<U> {
+  const mapped: AsyncIterableIterator<U> = {
+    async next() {
+      const result = await source.next();
+      return result.done === true ? { value: undefined, done: true } : { value: map(result.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return mapped;
+    },
+  };
+  return mapped;
 }
 
 const services = new WeakMap<CoreDeps, GraphqlService>();
