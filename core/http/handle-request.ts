@@ -96,7 +96,7 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
       return { status: 200, resource: bundle };
     }
     case 'bundle':
-      return processBundle(deps, ctx, parseJsonBody(req.body?.text ?? '', deps.config.maxBodyBytes, deps.config.maxJsonDepth), (sub) => handleRequest(deps, info, sub));
+      return processBundle(deps, ctx, resourceBody(deps, req), (sub) => handleRequest(deps, info, sub));
   }
 }
 

@@ -106,3 +106,15 @@ describe('bad input is a clear 4xx and writes nothing', () => {
     expect(res.status).toBe(405);
   });
 });
+
+describe('bundles with bad input', () => {
+  it('answers an XML Bundle with 415', async () => {
+    const res = await server.request('/', { method: 'POST', rawBody: '<Bundle xmlns="http://hl7.org/fhir"/>', headers: { 'content-type': 'application/fhir+xml' } });
+    expect(res.status).toBe(415);
+  });
+
+  it('answers a POST to the base without a body with 400', async () => {
+    const res = await server.request('/', { method: 'POST' });
+    expect(res.status).toBe(400);
+  });
+});
