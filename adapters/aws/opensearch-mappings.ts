@@ -6,6 +6,7 @@
 // extracted (core/search/index-entry.ts), one nested list per value type, so that one entry's
 // fields match together (a token's system and code, a date's start and end).
 import type { IndexEntry } from '../../core/search/index-entry';
+import { normalizeString } from '../../core/search/normalize';
 
 export const mappingVersion = 1;
 
@@ -19,7 +20,8 @@ function nested(properties: Record<string, unknown>): Record<string, unknown> {
 
 /** Mapping properties of one value type, reused inside composites. */
 const valueProperties: Record<IndexEntry['type'], Record<string, unknown>> = {
-  token: { system: keyword, code: keyword, text: { type: 'text', fields: { raw: keyword } } },
+  // norm: the display/text normalized like strings, for :text (search.html#token).
+  token: { system: keyword, code: keyword, text: keyword, norm: keyword },
   string: { value: keyword, exact: keyword },
   date: { start: long, end: long },
   number: { value: double, low: double, high: double },
@@ -36,7 +38,7 @@ function compositeProperties(): Record<string, unknown> {
   for (let i = 0; i < 3; i++) {
     for (const type of ['token', 'string', 'date', 'number', 'quantity', 'reference', 'uri'] as const) {
       for (const [field, mapping] of Object.entries(valueProperties[type])) {
-        properties[`c${i}_${field}`] = typeof mapping === 'object' && mapping !== null && 'fields' in mapping ? keyword : mapping;
+        properties[`c${i}_${field}`] = mapping;
       }
     }
   }
@@ -95,7 +97,8 @@ export function searchDocument(tenant: string, resourceType: string, id: string,
       continue;
     }
     const { type, ...fields } = entry;
-    lists[type].push(fields);
+    if (entry.type === 'token') lists.token.push({ ...fields, norm: entry.text === null ? null : normalizeString(entry.text) });
+    else lists[type].push(fields);
   }
   return { tenant, resourceType, id, versionId, deleted: false, ...lists };
 }

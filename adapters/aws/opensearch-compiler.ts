@@ -1,0 +1,114 @@
+// Compiles the engine-neutral search AST (core/search/ast.ts) to OpenSearch query DSL, one
+// condition at a time, mirroring adapters/embedded/sqlite-search-compiler.ts. Conditions on the
+// resource's own values become nested queries on its document. Chains and _has depend on other
+// documents, which a query cannot join, so they run a bounded inner search first and turn its
+// result into terms (https://hl7.org/fhir/R4/search.html#chaining, #has).
+import { FhirError } from '../../core/errors/fhir-error';
+import type { CompartmentCondition, Condition, ParamCondition } from '../../core/search/ast';
+import { all, any, matchAll, matchNone, nestedEntry, not, term, terms, valueQuery, type Dsl } from './opensearch-query';
+
+/** The most documents an inner search (chain, _has) may match before the search is refused. */
+export const maxInnerMatches = 10_000;
+
+export interface InnerHit {
+  readonly resourceType: string;
+  readonly id: string;
+  readonly reference?: readonly { readonly param?: string; readonly targetType?: string | null; readonly targetId?: string | null }[];
+}
+
+/** Runs a filter over the documents of `resourceTypes` in the tenant, at most `limit` hits. */
+export type InnerSearch = (resourceTypes: readonly string[], filter: Dsl, limit: number) => Promise<{ hits: InnerHit[]; total: number }>;
+
+const entryPaths = new Set(['token', 'string', 'date', 'number', 'quantity', 'reference', 'uri']);
+
+function pathOf(type: string): string {
+  if (!entryPaths.has(type)) throw new FhirError('NOT_IMPLEMENTED', `Search parameters of type ${type} are not supported on OpenSearch yet`);
+  return type;
+}
+
+export class OpenSearchCompiler {
+  constructor(private readonly inner: InnerSearch) {}
+
+  async condition(types: readonly string[], c: Condition): Promise<Dsl> {
+    switch (c.kind) {
+      case 'param': return this.param(c);
+      case 'chain': return this.chain(c.param, c.targets);
+      case 'has': return this.has(c.resourceType, c.param, c.condition);
+      case 'compartment': return compartment(types, c);
+    }
+  }
+
+  private async param(c: ParamCondition): Promise<Dsl> {
+    if (c.param === '_text' || c.param === '_content') {
+      // :missing has no meaning for full text; it matches everything (as on SQLite).
+      if (c.modifier === 'missing') return matchAll;
+      return any(c.values.map((value) => nestedEntry('text', c.param, [
+        { match: { 'text.value': { query: value.kind === 'text' ? value.terms.join(' ') : '', operator: 'and' } } },
+      ])));
+    }
+    if (c.modifier === 'missing') {
+      const present = nestedEntry(c.type === 'composite' ? 'composite' : pathOf(c.type), c.param, []);
+      return c.missing === true ? not(present) : present;
+    }
+    if (c.type === 'composite') return composite(c);
+    const path = pathOf(c.type);
+    // :of-type rows are stored under their own key (core/search/extract-values.ts).
+    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.param;
+    const field = (name: string): string => `${path}.${name}`;
+    const entry = nestedEntry(path, key, [any(c.values.map((value) => valueQuery(field, value, c.modifier)))]);
+    return c.modifier === 'not' ? not(entry) : entry;
+  }
+
+  private async chain(param: string, targets: readonly { resourceType: string; condition: Condition }[]): Promise<Dsl> {
+    const options: Dsl[] = [];
+    for (const { resourceType, condition } of targets) {
+      const { hits, total } = await this.inner([resourceType], await this.condition([resourceType], condition), maxInnerMatches);
+      if (total > maxInnerMatches) throw tooBroad(`the chain on ${param}`);
+      if (hits.length > 0) options.push(all([term('reference.targetType', resourceType), terms('reference.targetId', hits.map((h) => h.id))]));
+    }
+    return options.length === 0 ? matchNone : nestedEntry('reference', param, [any(options)]);
+  }
+
+  private async has(sourceType: string, param: string, condition: Condition): Promise<Dsl> {
+    const { hits, total } = await this.inner([sourceType], all([await this.condition([sourceType], condition), nestedEntry('reference', param, [])]), maxInnerMatches);
+    if (total > maxInnerMatches) throw tooBroad(`_has:${sourceType}:${param}`);
+    const idsByType = new Map<string, Set<string>>();
+    for (const hit of hits) {
+      for (const ref of hit.reference ?? []) {
+        if (ref.param !== param || !ref.targetType || !ref.targetId) continue;
+        const ids = idsByType.get(ref.targetType) ?? new Set<string>();
+        ids.add(ref.targetId);
+        idsByType.set(ref.targetType, ids);
+      }
+    }
+    return any([...idsByType].map(([type, ids]) => all([term('resourceType', type), terms('id', [...ids])])));
+  }
+}
+
+function tooBroad(what: string): FhirError {
+  return new FhirError('INVALID_SEARCH', `${what} matches more than ${maxInnerMatches} resources; narrow the inner condition`);
+}
+
+/** Components of one composite value live in one nested entry, as c{n}_{field}. */
+function composite(c: ParamCondition): Dsl {
+  const components = c.components ?? [];
+  return nestedEntry('composite', c.param, [any(c.values.map((value) => {
+    const values = value.kind === 'composite' ? value.components : [];
+    return all(components.map((_component, n) => {
+      const componentValue = values[n];
+      return componentValue === undefined ? matchAll : valueQuery((name) => `composite.c${n}_${name}`, componentValue, undefined);
+    }));
+  }))]);
+}
+
+/** Compartment membership (compartmentdefinition.html): a reference through a listed parameter, or the owner. */
+export function compartment(types: readonly string[], c: CompartmentCondition): Dsl {
+  const options: Dsl[] = [];
+  for (const type of types.length === 0 ? Object.keys(c.params) : types) {
+    const params = c.params[type] ?? [];
+    if (params.length === 0) continue;
+    options.push(all([term('resourceType', type), nestedEntry('reference', params, [term('reference.targetType', c.compartmentType), term('reference.targetId', c.id)])]));
+  }
+  if (c.includeOwner) options.push(all([term('resourceType', c.compartmentType), term('id', c.id)]));
+  return any(options);
+}
