@@ -1,0 +1,26 @@
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { USER_GROUPS, appClientDefaults, userPoolDefaults } from '../defaults/cognito-defaults';
+import { removalPolicyFor } from '../defaults/removal';
+
+export interface UserDirectoryProps {
+  readonly retainData: boolean;
+}
+
+/**
+ * Users and groups (DESIGN.md: Auth). Tokens carry `cognito:groups` and `custom:tenantId`;
+ * the FHIR Lambdas verify them with aws-jwt-verify, AppSync verifies them itself.
+ */
+export class UserDirectory extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly appClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: UserDirectoryProps) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'UserPool', userPoolDefaults(props.retainData, removalPolicyFor(props.retainData)));
+    this.appClient = this.userPool.addClient('AppClient', appClientDefaults());
+    for (const group of USER_GROUPS) {
+      this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `FHIR access policy group ${group}` });
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { schemaSdl } from '../resolvers/schema/load';
+import type { InfraConfig } from './config';
+import { BinaryBucket } from './constructs/binary-bucket';
+import { DataKey } from './constructs/data-key';
+import type { FunctionSettings } from './constructs/fhir-function';
+import { GraphqlFrontDoor } from './constructs/graphql-front-door';
+import { ResourceTable } from './constructs/resource-table';
+import { RestFrontDoor } from './constructs/rest-front-door';
+import { SearchDomain } from './constructs/search-domain';
+import { StreamProcessor } from './constructs/stream-processor';
+import { UserDirectory } from './constructs/user-directory';
+import { BUNDLED_FILES, DEFAULT_LAMBDA_ENTRIES, LAMBDA_ENV, lambdaTaskPath, type LambdaEntries } from './lambda-entries';
+
+export interface FhirStackProps extends StackProps {
+  readonly config: InfraConfig;
+  /** Lambda entry files; defaults to DEFAULT_LAMBDA_ENTRIES. */
+  readonly entries?: LambdaEntries;
+}
+
+/**
+ * The AWS home (DESIGN.md: Homes). This file only composes the constructs and wires them:
+ * who may touch what (grants) and what each Lambda is told (environment).
+ */
+export class FhirStack extends Stack {
+  constructor(scope: Construct, id: string, props: FhirStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const entries = props.entries ?? DEFAULT_LAMBDA_ENTRIES;
+    const retainData = config.retainData;
+
+    const key = new DataKey(this, 'DataKey', { stage: config.stage, retainData }).key;
+    const resources = new ResourceTable(this, 'Resources', { encryptionKey: key, retainData });
+    const binaries = new BinaryBucket(this, 'Binaries', { encryptionKey: key, retainData });
+    const users = new UserDirectory(this, 'Users', { retainData });
+    const search = config.search ? new SearchDomain(this, 'Search', { search: config.search, encryptionKey: key, retainData }) : undefined;
+
+    const environment: Record<string, string> = {
+      [LAMBDA_ENV.stage]: config.stage,
+      [LAMBDA_ENV.tableName]: resources.table.tableName,
+      [LAMBDA_ENV.binaryBucket]: binaries.bucket.bucketName,
+      [LAMBDA_ENV.multiTenancy]: String(config.multiTenancy),
+      [LAMBDA_ENV.authMode]: config.authMode,
+      [LAMBDA_ENV.userPoolId]: users.userPool.userPoolId,
+      [LAMBDA_ENV.userPoolClientId]: users.appClient.userPoolClientId,
+      [LAMBDA_ENV.graphqlTypes]: config.graphqlTypes.join(','),
+      [LAMBDA_ENV.graphqlSchemaFile]: lambdaTaskPath(BUNDLED_FILES.graphqlSchema.target),
+      [LAMBDA_ENV.accessPolicyFile]: lambdaTaskPath(BUNDLED_FILES.accessPolicy.target),
+      ...(search ? { [LAMBDA_ENV.openSearchEndpoint]: search.endpoint, [LAMBDA_ENV.openSearchIndexPrefix]: `fhir-${config.stage}` } : {}),
+    };
+    const settings: FunctionSettings = { encryptionKey: key, retainData, environment, ...(search ? { network: search.functionNetwork } : {}) };
+
+    const rest = new RestFrontDoor(this, 'Rest', { settings, entry: entries.rest, stageName: config.stage, throttling: config.apiThrottling });
+    const graphql = new GraphqlFrontDoor(this, 'Graphql', {
+      settings,
+      entry: entries.graphql,
+      stage: config.stage,
+      userPool: users.userPool,
+      schemaSdl: schemaSdl({ resourceTypes: config.graphqlTypes }),
+      multiTenancy: config.multiTenancy,
+    });
+    const processor = new StreamProcessor(this, 'StreamProcessor', {
+      settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.appSyncUrl]: graphql.api.graphqlUrl } },
+      entry: entries.streamProcessor,
+      table: resources.table,
+    });
+
+    // Least privilege: the front doors read and commit resources and binaries; the processor
+    // only reads the stream (granted by its event source), indexes, and calls the publish
+    // mutation.
+    for (const frontDoor of [rest.handler, graphql.handler]) {
+      resources.grantResourceStore(frontDoor);
+      binaries.grantObjectAccess(frontDoor);
+      search?.grantIndexAccess(frontDoor);
+    }
+    search?.grantIndexAccess(processor.handler);
+    if (graphql.publishFields.length > 0) graphql.api.grantMutation(processor.handler, ...graphql.publishFields);
+
+    new CfnOutput(this, 'RestApiUrl', { value: rest.api.url, description: 'FHIR REST base URL' });
+    new CfnOutput(this, 'GraphqlUrl', { value: graphql.api.graphqlUrl, description: 'AppSync GraphQL endpoint' });
+    new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
+    new CfnOutput(this, 'AppClientId', { value: users.appClient.userPoolClientId });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: processor.deadLetterQueue.queueUrl, description: 'Stream batches that failed every retry' });
+  }
+}
