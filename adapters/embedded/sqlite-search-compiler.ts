@@ -21,22 +21,29 @@ export interface Member {
   readonly owner?: { readonly type: string; readonly id: string };
   /** FTS5 answers a MATCH as a set; it is never probed row by row. */
   readonly setOnly?: boolean;
+  /** Resource types that match without condition (a restriction's exempt types). */
+  readonly exemptTypes?: readonly string[];
+}
+
+function withAlternatives(r: string, m: Member, inner: Sql): Sql {
+  let out = inner;
+  if (m.owner !== undefined) out = sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${out.text})`, m.owner.type, m.owner.id, ...out.params);
+  if (m.exemptTypes !== undefined && m.exemptTypes.length > 0) out = sql(`(${r}.rtype IN (SELECT value FROM json_each(?)) OR ${out.text})`, JSON.stringify(m.exemptTypes), ...out.params);
+  return out;
 }
 
 /** `r.rid IN (...)`: the subquery runs once. */
 export function asIn(r: string, m: Member): Sql {
   const left = m.key === 'rid' ? `${r}.rid` : `(${r}.rtype, ${r}.id)`;
   const inner = sql(`${left} ${m.negated ? 'NOT IN' : 'IN'} (SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text})`, ...m.where.params);
-  if (m.owner === undefined) return inner;
-  return sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${inner.text})`, m.owner.type, m.owner.id, ...inner.params);
+  return withAlternatives(r, m, inner);
 }
 
 /** `EXISTS (... = r.rid ...)`: probed for each candidate row. */
 export function asExists(r: string, m: Member): Sql {
   if (m.setOnly) return asIn(r, m);
   const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.from} WHERE ${m.correlate(r)} AND ${m.where.text})`, ...m.where.params);
-  if (m.owner === undefined) return inner;
-  return sql(`((${r}.rtype = ? AND ${r}.id = ?) OR ${inner.text})`, m.owner.type, m.owner.id, ...inner.params);
+  return withAlternatives(r, m, inner);
 }
 
 /** An FTS5 query of quoted terms (quotes doubled), so user text is never FTS syntax. */
@@ -153,6 +160,10 @@ export class SqlCompiler {
     const v = this.alias('v');
     const where = sql(`${v}.pk IN (SELECT value FROM json_each(?)) AND ${v}.target_id = ? AND ${v}.target_type = ?`, JSON.stringify(keys), c.id, c.compartmentType);
     const member = this.rows('reference', v, where, false);
-    return c.includeOwner ? { ...member, owner: { type: c.compartmentType, id: c.id } } : member;
+    return {
+      ...member,
+      ...(c.includeOwner ? { owner: { type: c.compartmentType, id: c.id } } : {}),
+      ...(c.exemptTypes !== undefined && c.exemptTypes.length > 0 ? { exemptTypes: c.exemptTypes } : {}),
+    };
   }
 }

@@ -82,7 +82,7 @@ export class SqliteSearchIndex implements SearchIndex {
 
   private run(tenant: string, query: SearchQuery): SearchPage {
     const plan = planSearch(this.db, tenant, query);
-    const total = query.total === 'none' ? undefined : this.count(plan.driven);
+    const total = query.total === 'none' ? undefined : this.count(plan);
     if (query.count === 0) return { matches: [], included: [], ...(total !== undefined ? { total } : {}) };
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = this.page(tenant, query, plan, cursor);
@@ -105,8 +105,11 @@ export class SqliteSearchIndex implements SearchIndex {
     };
   }
 
-  private count(where: Sql): number {
-    return this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${where.text}`).pluck().get(...where.params) ?? 0;
+  private count(plan: Plan): number {
+    if (plan.countRows) {
+      return this.db.prepare<SqlValue[], number>(`SELECT COUNT(DISTINCT rid) FROM (${plan.countRows.text})`).pluck().get(...plan.countRows.params) ?? 0;
+    }
+    return this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${plan.driven.text}`).pluck().get(...plan.driven.params) ?? 0;
   }
 
   private page(tenant: string, query: SearchQuery, plan: Plan, cursor: Cursor | undefined): Row[] {
@@ -120,8 +123,10 @@ export class SqliteSearchIndex implements SearchIndex {
         sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE r.rid IN (SELECT w.rid FROM sp_resource w WHERE '), plan.window, seek('w'),
         sql(` ORDER BY w.rid ${dir} LIMIT ?) AND `, WALK_ROWS), plan.probes, sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit),
       ], '');
-      const walked = this.db.prepare<SqlValue[], Row>(windowed.text).all(...windowed.params);
-      if (walked.length === limit) return walked;
+      if (plan.walkFirst) {
+        const walked = this.db.prepare<SqlValue[], Row>(windowed.text).all(...windowed.params);
+        if (walked.length === limit) return walked;
+      }
       const driven = join([sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE '), plan.driven, seek('r'), sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit)], '');
       return this.db.prepare<SqlValue[], Row>(driven.text).all(...driven.params);
     }

@@ -1,11 +1,11 @@
 // Chooses how a search runs. SQLite's planner cannot know how many rows a condition on an index
 // table matches (a token code may match 1 row or 50,000), and materializing a large match set
 // costs far more than a page needs. So:
-// - without _sort, the page is first sought by walking the type's resources in rid order and
-//   probing each condition (EXISTS), over a bounded number of rows: dense conditions fill a
-//   page after a few rows;
-// - otherwise (sparse results, _sort, totals) each positive condition is counted up to a bound
-//   on its index, and the smallest drives the query (IN) while the others are probed per row.
+// - each positive condition is counted up to a bound on its index; the smallest drives the query
+//   (IN) while the others are probed per row (EXISTS);
+// - when every condition is dense and there is no _sort, the page is first sought by walking
+//   the type's resources in rid order over a bounded number of rows, probing each condition:
+//   dense conditions fill a page after a few rows. Totals always use the driver.
 // A ge/lt pair on one date parameter gets a driver of its own (dateRangeDriver), a superset of
 // its matches read from a narrow slice of the date index; the pair is still probed exactly.
 import type { Database } from 'better-sqlite3';
@@ -26,6 +26,13 @@ export interface Plan {
   readonly probes: Sql;
   /** WHERE on `sp_resource r` driven by the most selective condition (page fallback, totals, sort). */
   readonly driven: Sql;
+  /**
+   * For a single plain condition: the total straight from its index (the parameter key already
+   * fixes tenant and type, and deleted resources have no rows), without visiting resources.
+   */
+  readonly countRows?: Sql;
+  /** Whether the page should first be sought by the bounded walk. */
+  readonly walkFirst: boolean;
 }
 
 interface Driver {
@@ -107,11 +114,11 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   const probesOf = (except: Member | undefined): Sql[] => members.filter((m) => m !== except).map((m) => asExists('r', m));
   const probes = join([base, ...probesOf(undefined)], ' AND ');
 
-  const drivers = [...members.filter((m) => !m.negated).map((m) => memberDriver(m, tenant)), ...dateRangeDrivers(tenant, query)];
+  const drivers = [...members.filter((m) => !m.negated && m.exemptTypes === undefined).map((m) => memberDriver(m, tenant)), ...dateRangeDrivers(tenant, query)];
   let best: Driver | undefined;
-  if (drivers.length === 1) best = drivers[0];
-  else if (drivers.length > 1) {
-    let fewest = Number.POSITIVE_INFINITY;
+  let fewest = Number.POSITIVE_INFINITY;
+  if (drivers.length === 1 && query.sort.length > 0) best = drivers[0];
+  else {
     for (const d of drivers) {
       const n = count(db, d.rows, DENSE);
       if (n < fewest) {
@@ -121,5 +128,10 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
     }
   }
   const driven = best === undefined ? probes : join([base, best.sql, ...probesOf(best.member)], ' AND ');
-  return { window: baseOf('w'), probes, driven };
+  // Dense everywhere (or nothing to drive from) and unsorted: a short walk usually fills the page.
+  const single = members.length === 1 && best?.member !== undefined && best.member.key === 'rid' && !best.member.setOnly && best.member.owner === undefined;
+  return {
+    window: baseOf('w'), probes, driven, walkFirst: query.sort.length === 0 && fewest >= DENSE,
+    ...(single && best ? { countRows: best.rows } : {}),
+  };
 }

@@ -2,7 +2,8 @@
 // a resource row id (rid) and a parameter key (pk). The pk is a 52-bit hash of tenant, resource
 // type and parameter code: no lookup table, no cache to invalidate when a transaction rolls back,
 // and every index starts with it, so a search on one parameter of one type in one tenant is a
-// range scan of one index. Composite parameters store each component in its type's table under
+// range scan of one index; the (rid, pk, value) indexes serve per-row probes and sort keys
+// without touching the table. Composite parameters store each component in its type's table under
 // `<code>.<n>`, rows of one composite value sharing `grp` (0 for plain values).
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -26,13 +27,13 @@ CREATE TABLE IF NOT EXISTS sp_token (
   system TEXT, code TEXT, text TEXT
 );
 CREATE INDEX IF NOT EXISTS sp_token_code ON sp_token (pk, code, rid, system);
-CREATE INDEX IF NOT EXISTS sp_token_rid ON sp_token (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_token_rid ON sp_token (rid, pk, code);
 CREATE TABLE IF NOT EXISTS sp_string (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   norm TEXT NOT NULL, exact TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sp_string_norm ON sp_string (pk, norm, rid);
-CREATE INDEX IF NOT EXISTS sp_string_rid ON sp_string (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_string_rid ON sp_string (rid, pk, norm);
 -- wide = 1 when the range is longer than a day (Periods, years); multi = 1 when the resource
 -- has several values for the parameter. Together they let sqlite-search-plan.ts answer a
 -- ge/lt pair on one parameter from a narrow slice of sp_date_low instead of half the table.
@@ -45,19 +46,19 @@ CREATE INDEX IF NOT EXISTS sp_date_narrow ON sp_date (pk, low, high) WHERE wide 
 CREATE INDEX IF NOT EXISTS sp_date_wide ON sp_date (pk, low, high) WHERE wide = 1;
 CREATE INDEX IF NOT EXISTS sp_date_high ON sp_date (pk, high, low, rid);
 CREATE INDEX IF NOT EXISTS sp_date_multi ON sp_date (pk, rid) WHERE multi = 1;
-CREATE INDEX IF NOT EXISTS sp_date_rid ON sp_date (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_date_rid ON sp_date (rid, pk, low, high);
 CREATE TABLE IF NOT EXISTS sp_number (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sp_number_low ON sp_number (pk, low, high, rid);
-CREATE INDEX IF NOT EXISTS sp_number_rid ON sp_number (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_number_rid ON sp_number (rid, pk, value);
 CREATE TABLE IF NOT EXISTS sp_quantity (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   value REAL NOT NULL, low REAL NOT NULL, high REAL NOT NULL, system TEXT, code TEXT, unit TEXT
 );
 CREATE INDEX IF NOT EXISTS sp_quantity_low ON sp_quantity (pk, low, high, rid);
-CREATE INDEX IF NOT EXISTS sp_quantity_rid ON sp_quantity (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_quantity_rid ON sp_quantity (rid, pk, value);
 CREATE TABLE IF NOT EXISTS sp_reference (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   target_type TEXT, target_id TEXT, version TEXT, url TEXT, ident_system TEXT, ident_value TEXT
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS sp_uri (
   value TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sp_uri_value ON sp_uri (pk, value, rid);
-CREATE INDEX IF NOT EXISTS sp_uri_rid ON sp_uri (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_uri_rid ON sp_uri (rid, pk, value);
 -- _text (narrative) and _content (all text): https://hl7.org/fhir/R4/search.html#text.
 CREATE VIRTUAL TABLE IF NOT EXISTS sp_fts USING fts5(narrative, content, tokenize = 'unicode61 remove_diacritics 2');
 `;

@@ -2,7 +2,7 @@ import { FhirError } from '../errors/fhir-error';
 import type { Bundle } from '../fhir-types';
 import type { RequestContext } from '../request';
 import { parseSearch } from '../search/parse-query';
-import { parseOptions, patientCompartment, patientCompartmentParams, restrictionScope, runSearch, type SearchRuntime } from '../search/run-search';
+import { emptySearchset, parseOptions, patientCompartment, patientCompartmentParams, restrict, runSearch, type SearchRuntime } from '../search/run-search';
 
 /**
  * https://hl7.org/fhir/R4/http.html#search, GET [base]/Patient/123/Observation?... (or /* for
@@ -23,8 +23,13 @@ export async function searchCompartment(
     throw new FhirError('INVALID_REQUEST', `${resourceType} is not in the Patient compartment`, { expression: [resourceType] });
   }
   const parsed = parseSearch(types, params, parseOptions(runtime, strict));
-  const scope = restrictionScope(runtime, ctx, types);
-  const query = { ...parsed.query, conditions: [...parsed.query.conditions, patientCompartment(compartment.id, false)], ...(scope ? { scope } : {}) };
+  const restricted = restrict(runtime, ctx, types);
+  if (restricted.nothing) return emptySearchset();
+  const query = {
+    ...parsed.query, resourceTypes: restricted.types,
+    conditions: [...parsed.query.conditions, patientCompartment(compartment.id, false)],
+    ...(restricted.scope ? { scope: restricted.scope } : {}),
+  };
   const path = `${compartment.resourceType}/${compartment.id}/${resourceType ?? '*'}`;
   return runSearch(runtime, ctx, { ...parsed, query }, path);
 }

@@ -3,7 +3,7 @@ import type { Bundle } from '../fhir-types';
 import type { RequestContext } from '../request';
 import { isKnownResourceType } from '../search/parameters';
 import { parseSearch } from '../search/parse-query';
-import { parseOptions, restrictionScope, runSearch, type SearchRuntime } from '../search/run-search';
+import { emptySearchset, parseOptions, restrict, runSearch, type SearchRuntime } from '../search/run-search';
 
 /**
  * https://hl7.org/fhir/R4/http.html#search, GET [base]?_type=A,B&... : the types of `_type`
@@ -20,8 +20,11 @@ export async function searchSystem(runtime: SearchRuntime, ctx: RequestContext, 
       if (!types.includes(type)) types.push(type);
     }
   }
+  // Parameters are checked against the types asked for; the restriction may narrow them after.
   const parsed = parseSearch(types, params, parseOptions(runtime, strict));
-  const scope = restrictionScope(runtime, ctx, types);
+  const restricted = restrict(runtime, ctx, types);
+  if (restricted.nothing) return emptySearchset();
   const applied = types.length > 0 ? [['_type', types.join(',')] as const, ...parsed.applied] : parsed.applied;
-  return runSearch(runtime, ctx, { ...parsed, applied, query: { ...parsed.query, ...(scope ? { scope } : {}) } }, '');
+  const query = { ...parsed.query, resourceTypes: restricted.types, ...(restricted.scope ? { scope: restricted.scope } : {}) };
+  return runSearch(runtime, ctx, { ...parsed, applied, query }, '');
 }

@@ -1,7 +1,7 @@
 import type { Bundle } from '../fhir-types';
 import type { RequestContext } from '../request';
 import { parseSearch } from '../search/parse-query';
-import { parseOptions, restrictionScope, runSearch, type SearchRuntime } from '../search/run-search';
+import { emptySearchset, parseOptions, restrict, runSearch, type SearchRuntime } from '../search/run-search';
 
 /**
  * https://hl7.org/fhir/R4/http.html#search, GET [base]/[type]?... and POST [base]/[type]/_search
@@ -10,6 +10,7 @@ import { parseOptions, restrictionScope, runSearch, type SearchRuntime } from '.
 export async function searchType(runtime: SearchRuntime, ctx: RequestContext, resourceType: string, params: readonly (readonly [string, string])[], strict: boolean): Promise<Bundle> {
   runtime.access.assertAllowed(ctx, 'search-type', resourceType);
   const parsed = parseSearch([resourceType], params, parseOptions(runtime, strict));
-  const scope = restrictionScope(runtime, ctx, [resourceType]);
+  const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
+  if (nothing) return emptySearchset();
   return runSearch(runtime, ctx, scope ? { ...parsed, query: { ...parsed.query, scope } } : parsed, resourceType);
 }

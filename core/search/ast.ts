@@ -90,6 +90,8 @@ export interface CompartmentCondition {
   /** Resource type -> the reference parameters that place it in the compartment. */
   readonly params: Readonly<Record<string, readonly string[]>>;
   readonly includeOwner: boolean;
+  /** Types the restriction does not apply to (searched without limit in a system search). */
+  readonly exemptTypes?: readonly string[];
 }
 
 export type Condition = ParamCondition | ChainCondition | HasCondition | CompartmentCondition;

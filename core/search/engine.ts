@@ -5,7 +5,7 @@ import { searchSystem } from '../interactions/search-system';
 import { searchType } from '../interactions/search-type';
 import { parseSearch } from './parse-query';
 import { searchParametersFor } from './parameters';
-import { restrictionScope, type SearchRuntime } from './run-search';
+import { restrict, type SearchRuntime } from './run-search';
 
 /**
  * Builds the engine the interactions call. Example (embedded):
@@ -24,7 +24,8 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
       // to every resource (http.html#cond-update).
       const params = [...new URLSearchParams(query)].filter(([name]) => !['_count', '_sort', '_total', '_include', '_revinclude', '_summary', '_elements'].includes(name));
       const parsed = parseSearch([resourceType], params, { strict: true, defaultCount: limit, maxCount: Math.max(limit, 1), defaultTotal: 'none' });
-      const scope = restrictionScope(runtime, ctx, [resourceType]);
+      const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
+      if (nothing) return [];
       const page = await runtime.index.search(ctx.tenant, { ...parsed.query, count: limit, ...(scope ? { scope } : {}) });
       return page.matches.map((m) => m.id);
     },

@@ -35,13 +35,53 @@ export function patientCompartment(id: string, includeOwner: boolean): Compartme
   return { kind: 'compartment', compartmentType: 'Patient', id, params: patientCompartmentParams(), includeOwner };
 }
 
-/** The access policy's restriction for the searched types, as a scope inside the query (never a post-filter). */
-export function restrictionScope(runtime: SearchRuntime, ctx: RequestContext, types: readonly string[]): CompartmentCondition | undefined {
-  for (const type of types.length === 0 ? ['Resource'] : types) {
-    const restriction = runtime.access.searchRestriction(ctx, type);
-    if (restriction?.patientCompartment !== undefined) return patientCompartment(restriction.patientCompartment, true);
+export interface Restricted {
+  /** The types to search: those asked (or, for an unrestricted [] = every type, what the caller may search). */
+  readonly types: readonly string[];
+  /** Applied to matches and includes inside the backend. */
+  readonly scope?: CompartmentCondition;
+  /** Nothing may be returned at all. */
+  readonly nothing: boolean;
+}
+
+/**
+ * The access policy's SearchRestriction for the searched types, turned into the query's scope
+ * (applied inside the backend, never after paging). Types the caller may not search at all are
+ * dropped; types limited to a patient compartment share one compartment, and a type limited to
+ * another patient than the first is dropped too: fewer results, never a leak.
+ */
+export function restrict(runtime: SearchRuntime, ctx: RequestContext, asked: readonly string[]): Restricted {
+  let types = asked;
+  if (types.length === 0) {
+    const allowed = runtime.access.allowedResourceTypes(ctx, 'search-system');
+    if (allowed !== '*') {
+      types = allowed;
+      if (types.length === 0) return { types, nothing: true };
+    }
   }
-  return undefined;
+  if (types.length === 0) return { types, nothing: false };
+  const kept: string[] = [];
+  const exempt: string[] = [];
+  let patient: string | undefined;
+  for (const type of types) {
+    const restriction = runtime.access.searchRestriction(ctx, type);
+    if (restriction?.none === true) continue;
+    if (restriction?.patientCompartment === undefined) {
+      exempt.push(type);
+      kept.push(type);
+      continue;
+    }
+    patient ??= restriction.patientCompartment;
+    if (restriction.patientCompartment === patient) kept.push(type);
+  }
+  if (kept.length === 0) return { types: kept, nothing: true };
+  if (patient === undefined) return { types: kept, nothing: false };
+  return { types: kept, nothing: false, scope: { ...patientCompartment(patient, true), ...(exempt.length > 0 ? { exemptTypes: exempt } : {}) } };
+}
+
+/** An empty searchset, for a search the caller may not see anything of. */
+export function emptySearchset(): Bundle {
+  return { resourceType: 'Bundle', type: 'searchset', total: 0 };
 }
 
 async function readAll(runtime: SearchRuntime, ctx: RequestContext, keys: readonly ResourceKey[]): Promise<Resource[]> {

@@ -104,6 +104,18 @@ export function describeSearchCases(name: string, makeBackend: MakeSearchBackend
       expect([keysOf(patients, 'match'), keysOf(patients, 'include').sort()]).toEqual([['Patient/p1'], ['Observation/o1', 'Observation/o2']]);
     });
 
+    it('keeps a system search to the types the caller may search, each with its own restriction', async () => {
+      const policy: AccessPolicy = {
+        ...allowAllPolicy,
+        allowedResourceTypes: () => ['Condition', 'Observation', 'Patient', 'Practitioner'],
+        searchRestriction: (_ctx, type) => (type === 'Practitioner' ? undefined : type === 'Condition' ? { none: true } : { patientCompartment: 'p1' }),
+      };
+      const restricted = backend.engine(policy);
+      const system = await restricted.search(ctx, {}, params('_id=o1,o3,dr1,c1,org1'), { strict: true });
+      const conditions = await restricted.search(ctx, { resourceType: 'Condition' }, params(''), { strict: true });
+      expect([keysOf(system, 'match').sort(), keysOf(conditions, 'match'), conditions.total]).toEqual([['Observation/o1', 'Practitioner/dr1'], [], 0]);
+    });
+
     it('pages with next and previous links', async () => {
       const first = await engine.search(ctx, { resourceType: 'Patient' }, params('_count=2&_sort=family'), { strict: true });
       const next = cursorOf(first, 'next') ?? '';
