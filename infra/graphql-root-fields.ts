@@ -9,7 +9,7 @@ export interface RootFields {
   /** Mutations only named in @aws_subscribe: they just carry a change to subscribers. */
   readonly publish: readonly { readonly typeName: string; readonly fieldName: string }[];
   /** Subscription fields (AppSync runs them itself; a local resolver may add filters). */
-  readonly subscriptions: readonly { readonly typeName: string; readonly fieldName: string }[];
+  readonly subscriptions: readonly { readonly typeName: string; readonly fieldName: string; readonly arguments: readonly string[] }[];
 }
 
 export function rootFieldsOf(sdl: string): RootFields {
@@ -38,6 +38,6 @@ export function rootFieldsOf(sdl: string): RootFields {
   return {
     lambda: [...fieldsOf(roots.query).map(at(roots.query)), ...fieldsOf(roots.mutation).filter((name) => !publishNames.has(name)).map(at(roots.mutation))],
     publish: fieldsOf(roots.mutation).filter((name) => publishNames.has(name)).map(at(roots.mutation)),
-    subscriptions: subscriptionFields.map((field) => at(roots.subscription)(field.name.value)),
+    subscriptions: subscriptionFields.map((field) => ({ ...at(roots.subscription)(field.name.value), arguments: (field.arguments ?? []).map((argument) => argument.name.value) })),
   };
 }

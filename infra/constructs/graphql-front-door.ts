@@ -32,21 +32,33 @@ export function response(ctx) { return ctx.result; }
 `;
 
 /**
- * With multi-tenancy, a subscriber only ever receives changes of its own tenant: the filter is
+ * With multi-tenancy, a subscriber only ever receives changes of its own tenant: the tenant is
  * taken from the verified token, never from the subscription's arguments (DESIGN.md: Auth).
+ * Once a resolver sets an enhanced filter, the filter decides delivery, so the client's other
+ * arguments are restated in it. Written without loops: APPSYNC_JS supports a subset of
+ * JavaScript.
  * https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-real-time-enhanced-filtering.html
  */
-const TENANT_FILTER_CODE = `
-import { util, extensions } from '@aws-appsync/utils';
-export function request() { return { payload: null }; }
-export function response(ctx) {
-  const claims = ctx.identity && ctx.identity.claims ? ctx.identity.claims : {};
-  const tenant = claims['custom:${TENANT_ATTRIBUTE}'];
-  if (!tenant) { util.unauthorized(); }
-  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ tenant: { eq: tenant } }));
-  return null;
+export function tenantFilterCode(argumentNames: readonly string[]): string {
+  const restated = argumentNames
+    .filter((name) => name !== 'tenant' && /^[_A-Za-z][_0-9A-Za-z]*$/.test(name))
+    .map((name) => `  if (args.${name} !== undefined && args.${name} !== null) { filter.${name} = { eq: args.${name} }; }`);
+  return [
+    "import { util, extensions } from '@aws-appsync/utils';",
+    'export function request() { return { payload: null }; }',
+    'export function response(ctx) {',
+    '  const claims = ctx.identity && ctx.identity.claims ? ctx.identity.claims : {};',
+    `  const tenant = claims['custom:${TENANT_ATTRIBUTE}'];`,
+    '  if (!tenant) { util.unauthorized(); }',
+    '  const args = ctx.args || {};',
+    '  const filter = { tenant: { eq: tenant } };',
+    ...restated,
+    '  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter));',
+    '  return null;',
+    '}',
+    '',
+  ].join('\n');
 }
-`;
 
 /** FHIR GraphQL on AppSync (DESIGN.md: GraphQL): schema, auth modes, resolvers, subscriptions. */
 export class GraphqlFrontDoor extends Construct {
@@ -96,8 +108,9 @@ export class GraphqlFrontDoor extends Construct {
       local.createResolver(`${typeName}${fieldName}`, { typeName, fieldName, runtime: appsync.FunctionRuntime.JS_1_0_0, code: appsync.Code.fromInline(PUBLISH_CODE) });
     }
     if (props.multiTenancy) {
-      for (const { typeName, fieldName } of fields.subscriptions) {
-        local.createResolver(`${typeName}${fieldName}`, { typeName, fieldName, runtime: appsync.FunctionRuntime.JS_1_0_0, code: appsync.Code.fromInline(TENANT_FILTER_CODE) });
+      for (const { typeName, fieldName, arguments: argumentNames } of fields.subscriptions) {
+        const code = appsync.Code.fromInline(tenantFilterCode(argumentNames));
+        local.createResolver(`${typeName}${fieldName}`, { typeName, fieldName, runtime: appsync.FunctionRuntime.JS_1_0_0, code });
       }
     }
     this.publishFields = fields.publish.map((field) => field.fieldName);
