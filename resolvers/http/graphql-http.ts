@@ -54,6 +54,17 @@ function graphqlRequestOf(raw: RawHttpRequest): GraphqlRequest {
   };
 }
 
+const BARE_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * AppSync clients (Amplify, the AppSync Apollo links) send the Cognito JWT as the whole
+ * Authorization header, without `Bearer`; GraphQL accepts both forms so they work unchanged.
+ */
+function withBearerScheme(headers: RawHttpRequest['headers']): RawHttpRequest['headers'] {
+  const authorization = headers['authorization']?.trim();
+  return authorization !== undefined && BARE_JWT.test(authorization) ? { ...headers, authorization: `Bearer ${authorization}` } : headers;
+}
+
 /** GraphQL over HTTP: a GET never mutates. */
 function assertNoMutationOverGet(method: string, request: GraphqlRequest): void {
   if (method.toUpperCase() !== 'GET') return;
@@ -78,7 +89,7 @@ export async function handleGraphqlHttp(service: GraphqlService, door: FrontDoor
   }
   try {
     // A GET reaches the core as a read; the interaction the query performs is authorized later.
-    const fhirRequest = await toFhirRequest(door, { ...raw, method: 'GET', body: '' });
+    const fhirRequest = await toFhirRequest(door, { ...raw, method: 'GET', body: '', headers: withBearerScheme(raw.headers) });
     const request = graphqlRequestOf(raw);
     assertNoMutationOverGet(raw.method, request);
     const path = fhirRequest.path;
