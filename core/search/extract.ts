@@ -122,35 +122,58 @@ function textValues(resource: Resource): IndexEntry[] {
   return out;
 }
 
-const rootsCache = new Map<string, readonly string[] | null>();
-
-/**
- * The top-level element names an expression starts from (`Observation.value.ofType(Quantity) |
- * Observation.code` -> value, code), or null when some part does not start with one. A
- * resource without any of them cannot yield values: skipping those parameters saves most of
- * the evaluation cost, since most parameters of a type are absent from a given resource.
- */
-function rootsOf(expression: string): readonly string[] | null {
-  let roots = rootsCache.get(expression);
-  if (roots === undefined) {
-    const names: string[] = [];
-    let ok = true;
-    for (const part of expression.split(' | ')) {
-      const m = /^\(?[A-Za-z]+\.([A-Za-z]+)/.exec(part.trim());
-      if (m?.[1] === undefined) ok = false;
-      else names.push(m[1]);
-    }
-    roots = ok ? names : null;
-    rootsCache.set(expression, roots);
-  }
-  return roots;
+interface PathTest {
+  /** The first element name, or its exact choice key (`valueQuantity` for value.ofType(Quantity)). */
+  readonly first: string;
+  readonly exact: boolean;
+  /** The second element name, when the path goes on with plain members. */
+  readonly second?: string;
 }
 
-function mayHaveValues(expression: string, keys: readonly string[]): boolean {
-  const roots = rootsOf(expression);
-  if (roots === null) return true;
-  // Choice elements appear as value[x] -> valueQuantity, so a prefix match is the safe test.
-  return roots.some((r) => keys.some((k) => k.startsWith(r)));
+const testsCache = new Map<string, readonly PathTest[] | null>();
+
+/**
+ * What an expression needs to find in the resource (`Observation.value.ofType(Quantity) |
+ * Observation.code` -> valueQuantity or code), or null when some part is not a plain path. A
+ * resource without any of it cannot yield values: skipping those parameters saves most of the
+ * evaluation cost, since most parameters of a type are absent from a given resource.
+ */
+function testsOf(expression: string): readonly PathTest[] | null {
+  let tests = testsCache.get(expression);
+  if (tests === undefined) {
+    const found: PathTest[] = [];
+    let ok = true;
+    for (const part of expression.split(' | ')) {
+      const m = /^\(?[A-Za-z]+\.([A-Za-z]+)(?:\.ofType\(([A-Za-z]+)\)|\.([A-Za-z]+)(?![A-Za-z(]))?/.exec(part.trim());
+      if (m?.[1] === undefined) {
+        ok = false;
+        break;
+      }
+      const [, first, ofType, second] = m;
+      if (ofType !== undefined) found.push({ first: first + ofType.charAt(0).toUpperCase() + ofType.slice(1), exact: true });
+      else found.push({ first, exact: false, ...(second !== undefined ? { second } : {}) });
+    }
+    tests = ok ? found : null;
+    testsCache.set(expression, tests);
+  }
+  return tests;
+}
+
+function hasChild(value: unknown, name: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => hasChild(v, name));
+  return isJsonObject(value) && Object.keys(value).some((k) => k.startsWith(name));
+}
+
+function mayHaveValues(expression: string, resource: Resource, keys: readonly string[]): boolean {
+  const tests = testsOf(expression);
+  if (tests === null) return true;
+  return tests.some((t) => {
+    if (t.exact) return resource[t.first] !== undefined;
+    // Choice elements appear as value[x] -> valueQuantity, so a prefix match is the safe test.
+    const key = keys.find((k) => k.startsWith(t.first));
+    if (key === undefined) return false;
+    return t.second === undefined || keys.filter((k) => k.startsWith(t.first)).some((k) => hasChild(resource[k], t.second ?? ''));
+  });
 }
 
 /**
@@ -161,7 +184,7 @@ export function extractIndexEntries(resource: Resource): IndexEntry[] {
   const out: IndexEntry[] = [];
   const keys = Object.keys(resource);
   for (const [code, def] of searchParametersFor(resource.resourceType)) {
-    if (def.expression !== undefined && !mayHaveValues(def.expression, keys)) continue;
+    if (def.expression !== undefined && !mayHaveValues(def.expression, resource, keys)) continue;
     if (def.type === 'composite') {
       out.push(...compositeValues(code, def, resource));
     } else if (def.expression !== undefined) {
