@@ -1,6 +1,6 @@
 // Synthesizes the FHIR stack offline for the infra tests: no Docker, no network, no bundling
 // (the `aws:cdk:bundling-stacks` context set to no stacks), with the app's feature flags.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, NestedStack } from 'aws-cdk-lib';
@@ -12,6 +12,12 @@ import type { LambdaEntries } from '../../infra/lambda-entries';
 
 const fixtureEntry = join(__dirname, 'fixtures', 'handler.ts');
 const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry };
+
+/** Cloud assemblies written by this test file, removed when it ends. */
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const outdir of outdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
+});
 
 export interface Synthesized {
   readonly stack: FhirStack;
@@ -29,6 +35,7 @@ export interface Synthesized {
 export function synthesize(context: Record<string, unknown> = {}, options: { validate?: boolean } = {}): Synthesized {
   const validate = options.validate ?? false;
   const outdir = mkdtempSync(join(tmpdir(), 'fhir-cdk-'));
+  outdirs.push(outdir);
   const app = new App({
     builtinCloudFormationValidation: validate,
     outdir,
