@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { FhirError } from '../core/errors/fhir-error';
 import { isJsonObject, isResource, type Resource } from '../core/fhir-types';
+import type { ReferenceResourceArgs } from './generated/graphql';
 import type { GraphqlContext } from './graphql-context';
 import { toGraphqlError } from './errors';
 import { parseReference } from './reference-loader';
@@ -54,9 +55,11 @@ function configureAwsJson(schema: GraphQLSchema): void {
 }
 
 /** `Reference.resource(optional:, type:)`: https://hl7.org/fhir/R4/graphql.html#references */
-const resolveReference: Resolver = async (source, args, context, info) => {
-  const optional = args['optional'] === true;
-  const wantedType = typeof args['type'] === 'string' ? args['type'] : undefined;
+const resolveReference: Resolver = async (source, rawArgs, context, info) => {
+  // graphql-js has coerced the arguments to the schema's types.
+  const args = rawArgs as ReferenceResourceArgs;
+  const optional = args.optional === true;
+  const wantedType = args.type ?? undefined;
   const reference = isJsonObject(source) && typeof source['reference'] === 'string' ? source['reference'] : undefined;
   const unresolvable = (why: string): undefined => {
     if (optional) return undefined;

@@ -6,6 +6,7 @@ import { read } from '../core/interactions/read';
 import { update } from '../core/interactions/update';
 import { FhirError } from '../core/errors/fhir-error';
 import type { Resource } from '../core/fhir-types';
+import type { DeleteResult } from './generated/graphql';
 import type { GraphqlContext } from './graphql-context';
 import { connectionOf, edgesOf, parseParams, searchQuery, type QueryPairs } from './search-arguments';
 
@@ -75,8 +76,8 @@ export async function updateField(resourceType: string, args: Args, context: Gra
 }
 
 /** `RDelete(id:)`: https://hl7.org/fhir/R4/http.html#delete (a versioned tombstone). */
-export async function deleteField(resourceType: string, args: Args, context: GraphqlContext): Promise<Record<string, unknown>> {
+export async function deleteField(resourceType: string, args: Args, context: GraphqlContext): Promise<DeleteResult> {
   const id = stringArg(args, 'id');
   const result = await deleteResource(context.deps, context.ctx, resourceType, id);
-  return { resourceType, id, versionId: result.version?.versionId };
+  return { resourceType, id, versionId: result.version?.versionId ?? null };
 }

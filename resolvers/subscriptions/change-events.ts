@@ -3,15 +3,12 @@
 // subscribers allowed to read the resource, never across tenants").
 import type { CoreDeps } from '../../core/core-deps';
 import { FhirError } from '../../core/errors/fhir-error';
-import type { ChangeAction, ResourceChange } from '../../core/ports/change-feed';
+import type { ResourceChange } from '../../core/ports/change-feed';
 import type { RequestContext } from '../../core/request';
+import type { SubscriptionRootOnResourceChangeArgs } from '../generated/graphql';
 
-export interface ChangeFilter {
-  readonly tenant?: string | null;
-  readonly resourceType?: string | null;
-  readonly id?: string | null;
-  readonly action?: ChangeAction | null;
-}
+/** The arguments of `onResourceChange` (typed by graphql-codegen from the schema). */
+export type ChangeFilter = Readonly<SubscriptionRootOnResourceChangeArgs>;
 
 /** The ResourceChange GraphQL type's fields (the resource is serialized by the AWSJSON scalar). */
 export type ResourceChangePayload = Omit<ResourceChange, 'resource'> & { readonly resource: ResourceChange['resource'] | null };
