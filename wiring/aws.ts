@@ -1,0 +1,187 @@
+// The composition root of the AWS home (DESIGN.md: wiring/aws.ts; issue 6): DynamoDB as the
+// system of record, OpenSearch for search (indexed on the write path with refresh wait_for and
+// again from the stream), S3 for binaries, Cognito tokens. The REST and AppSync Lambda entries
+// build their front door from createAwsApp; the stream entry uses createAwsStreamHandler.
+// Environment names are infra/lambda-entries.ts's LAMBDA_ENV; the endpoint overrides exist for
+// the local engines (moto, a local OpenSearch node) in tests and benchmarks.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Client } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/lib/aws/index-v3.js';
+import { z } from 'zod';
+import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
+import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier';
+import { DynamoDbResourceStore } from '../adapters/aws/dynamodb-resource-store';
+import { IndexingResourceStore } from '../adapters/aws/indexing-resource-store';
+import { OpenSearchIndexWriter } from '../adapters/aws/opensearch-index-writer';
+import { OpenSearchSearchIndex } from '../adapters/aws/opensearch-search-index';
+import { S3BinaryStore } from '../adapters/aws/s3-binary-store';
+import { createStreamHandler, type StreamHandler } from '../adapters/aws/stream-processor';
+import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
+import { allowAllPolicy } from '../core/authz/access-policy';
+import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
+import { createAccessPolicy } from '../core/authz/create-access-policy';
+import type { CoreConfig } from '../core/config';
+import type { CoreDeps, Logger } from '../core/core-deps';
+import { FhirError } from '../core/errors/fhir-error';
+import type { FrontDoor } from '../core/http/front-door';
+import type { ServerInfo } from '../core/http/handle-request';
+import type { ChangeFeed } from '../core/ports/change-feed';
+import type { ResourceStore } from '../core/ports/resource-store';
+import { createSearchEngine } from '../core/search/engine';
+import { extractIndexEntries } from '../core/search/extract';
+import { resourceTypes } from '../core/validation/model';
+import { assertValidResource } from '../core/validation/validate-resource';
+import { ConfigError } from './config';
+import { createLogger } from './logger';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const awsConfigSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  FHIR_STAGE: z.string().min(1).default('dev'),
+  FHIR_TABLE_NAME: z.string().min(1),
+  FHIR_BINARY_BUCKET: z.string().min(1).optional(),
+  /** https://domain of the OpenSearch cluster; without it the AWS home has no search. */
+  FHIR_OPENSEARCH_ENDPOINT: z.url().optional(),
+  FHIR_OPENSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('fhir'),
+  /** Sign OpenSearch requests with SigV4 (Amazon OpenSearch Service). Off for a local node. */
+  FHIR_OPENSEARCH_SIGV4: booleanFlag.default(true),
+  FHIR_MULTI_TENANCY: booleanFlag.default(false),
+  /** cognito (the default) or none (explicitly unauthenticated, for local engines only). */
+  FHIR_AUTH_MODE: z.enum(['cognito', 'none']).default('cognito'),
+  FHIR_COGNITO_USER_POOL_ID: z.string().min(1).optional(),
+  FHIR_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  FHIR_ACCESS_POLICY_FILE: z.string().optional(),
+  FHIR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
+  FHIR_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
+  /** Endpoint overrides for local engines (moto); absent on AWS. */
+  FHIR_DYNAMODB_ENDPOINT: z.url().optional(),
+  FHIR_S3_ENDPOINT: z.url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type AwsConfig = z.output<typeof awsConfigSchema>;
+
+export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>): AwsConfig {
+  const result = awsConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`Invalid AWS configuration:\n${problems}`);
+  }
+  const config = result.data;
+  if (config.FHIR_AUTH_MODE === 'cognito' && (!config.FHIR_COGNITO_USER_POOL_ID || !config.FHIR_COGNITO_CLIENT_ID)) {
+    throw new ConfigError('Invalid AWS configuration:\n  FHIR_COGNITO_USER_POOL_ID and FHIR_COGNITO_CLIENT_ID are required when FHIR_AUTH_MODE is cognito');
+  }
+  return config;
+}
+
+export const AWS_SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
+
+export interface AwsApp {
+  readonly config: AwsConfig;
+  readonly deps: CoreDeps;
+  readonly door: FrontDoor;
+  readonly binaries: S3BinaryStore | undefined;
+  close(): Promise<void>;
+}
+
+interface AwsClients {
+  readonly dynamo: DynamoDBClient;
+  readonly openSearch: Client | undefined;
+}
+
+function createClients(config: AwsConfig): AwsClients {
+  const dynamo = new DynamoDBClient({ region: config.AWS_REGION, ...(config.FHIR_DYNAMODB_ENDPOINT ? { endpoint: config.FHIR_DYNAMODB_ENDPOINT } : {}) });
+  if (!config.FHIR_OPENSEARCH_ENDPOINT) return { dynamo, openSearch: undefined };
+  const signer = config.FHIR_OPENSEARCH_SIGV4
+    ? AwsSigv4Signer({ region: config.AWS_REGION, service: 'es', getCredentials: () => dynamo.config.credentials() })
+    : {};
+  return { dynamo, openSearch: new Client({ node: config.FHIR_OPENSEARCH_ENDPOINT, ...signer }) };
+}
+
+/** Search without an OpenSearch domain: every search is refused plainly rather than wrongly empty. */
+const noSearchIndex = {
+  search: (): Promise<never> => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Search needs an OpenSearch domain (FHIR_OPENSEARCH_ENDPOINT)')),
+};
+
+/** Builds the core's dependencies and front door once per Lambda container. */
+export function createAwsApp(config: AwsConfig, log: Logger = createLogger(config.LOG_LEVEL)): AwsApp {
+  const clients = createClients(config);
+  const coreConfig: CoreConfig = {
+    multiTenancy: config.FHIR_MULTI_TENANCY,
+    updateCreate: true,
+    maxBodyBytes: config.FHIR_MAX_BODY_BYTES,
+    maxBundleEntries: 20000,
+    defaultPageSize: 20,
+    maxPageSize: config.FHIR_MAX_PAGE_SIZE,
+    maxJsonDepth: 64,
+  };
+  const dynamoStore = new DynamoDbResourceStore({ tableName: config.FHIR_TABLE_NAME, client: clients.dynamo });
+  const store: ResourceStore = clients.openSearch
+    ? new IndexingResourceStore({
+      store: dynamoStore,
+      indexWriter: new OpenSearchIndexWriter({ client: clients.openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX, refresh: 'wait_for' }),
+      onIndexError: (error, tenant, write) => log.warn('write-path indexing failed; the stream processor will index it', {
+        tenant, resource: `${write.resourceType}/${write.id}/_history/${write.versionId}`, error: String(error),
+      }),
+    })
+    : dynamoStore;
+  const index = clients.openSearch ? new OpenSearchSearchIndex({ client: clients.openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX }) : noSearchIndex;
+  const accessConfig: AccessPolicyConfig = {
+    ...loadAccessPolicyConfigFile(config.FHIR_ACCESS_POLICY_FILE ?? join(__dirname, '..', 'config', 'access-policy.json')),
+    mode: 'cognito-groups',
+  };
+  const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
+  // Changes reach subscribers from the stream processor (DESIGN.md: AWS data path), not from the
+  // request Lambdas, so the core's own publish has no listeners here.
+  const changeFeed: ChangeFeed = new InProcessChangeFeed();
+  const typeSet = new Set(resourceTypes);
+  const deps: CoreDeps = {
+    config: coreConfig,
+    store,
+    changeFeed,
+    access,
+    search: createSearchEngine({ index, store, access, config: coreConfig }),
+    validate: assertValidResource,
+    extractIndex: extractIndexEntries,
+    isResourceType: (name) => typeSet.has(name),
+    resourceTypes,
+    clock: () => new Date(),
+    newId: randomUUID,
+    log,
+  };
+  const verifier = config.FHIR_AUTH_MODE === 'cognito'
+    ? new JwtTokenVerifier({ mode: 'cognito', userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '', clientId: config.FHIR_COGNITO_CLIENT_ID ?? '' })
+    : undefined;
+  const binaries = config.FHIR_BINARY_BUCKET
+    ? new S3BinaryStore({
+      bucket: config.FHIR_BINARY_BUCKET,
+      client: new S3Client({ region: config.AWS_REGION, ...(config.FHIR_S3_ENDPOINT ? { endpoint: config.FHIR_S3_ENDPOINT, forcePathStyle: true } : {}) }),
+    })
+    : undefined;
+  return {
+    config,
+    deps,
+    door: { deps, info: AWS_SERVER_INFO, verifier },
+    binaries,
+    async close(): Promise<void> {
+      await store.close();
+      clients.dynamo.destroy();
+      await clients.openSearch?.close();
+      binaries?.close();
+    },
+  };
+}
+
+/** The stream processor Lambda's handler: index into OpenSearch, then publish to `changeFeed`. */
+export function createAwsStreamHandler(config: AwsConfig, changeFeed?: ChangeFeed, log: Logger = createLogger(config.LOG_LEVEL)): StreamHandler {
+  const { openSearch } = createClients(config);
+  return createStreamHandler({
+    ...(openSearch ? { indexWriter: new OpenSearchIndexWriter({ client: openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX }) } : {}),
+    ...(changeFeed ? { changeFeed } : {}),
+    onRecordError: (error, record) => log.error('stream record failed; Lambda will retry from it', { sequenceNumber: record.dynamodb?.SequenceNumber, error: String(error) }),
+  });
+}
