@@ -141,13 +141,28 @@ export function generateSearchParameters(): GeneratedFile[] {
     '/** Concrete R4 resource types (https://hl7.org/fhir/R4/resourcelist.html). */',
     `export const RESOURCE_TYPES: readonly string[] = ${literal(sds.map((s) => s.type))};`,
     '',
-    '/** Resource type (`Resource` for the common parameters) -> code -> definition. */',
-    'export const SEARCH_PARAMETERS: SearchParameterTable = {',
   ];
+  // Long target lists repeat (80 parameters may refer to any resource type): hoisted as constants.
+  const counts = new Map<string, number>();
+  for (const byCode of Object.values(table)) for (const def of Object.values(byCode)) if (def.target) counts.set(literal(def.target), (counts.get(literal(def.target)) ?? 0) + 1);
+  const hoisted = new Map<string, string>();
+  for (const [list, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n < 3 || list.length < 200) continue;
+    const name = `TARGETS_${hoisted.size + 1}`;
+    hoisted.set(list, name);
+    lines.push(`const ${name}: readonly string[] = ${list};`, '');
+  }
+  lines.push('/** Resource type (`Resource` for the common parameters) -> code -> definition. */', 'export const SEARCH_PARAMETERS: SearchParameterTable = {');
   for (const type of Object.keys(table).sort()) {
     lines.push(`  ${literal(type)}: {`);
     const byCode = table[type] ?? {};
-    for (const code of Object.keys(byCode).sort()) lines.push(`    ${literal(code)}: ${literal(byCode[code])},`);
+    for (const code of Object.keys(byCode).sort()) {
+      let text = literal(byCode[code]);
+      const target = byCode[code]?.target;
+      const name = target ? hoisted.get(literal(target)) : undefined;
+      if (target && name) text = text.replace(`target:${literal(target)}`, `target:${name}`);
+      lines.push(`    ${literal(code)}: ${text},`);
+    }
     lines.push('  },');
   }
   lines.push('};', '');
