@@ -3,7 +3,7 @@
 // sqlite-search-plan.ts can pick the most selective condition to drive the query (IN: the
 // subquery runs once and its rows are looked up) and test the others row by row (EXISTS on the
 // (rid, pk) indexes), instead of materializing every condition's full match set.
-import type { CompartmentCondition, Condition, ParamCondition } from '../../core/search/ast';
+import type { CompartmentCondition, Condition, ListCondition, ParamCondition } from '../../core/search/ast';
 import type { SearchParamType } from '../../core/search/parameter-types';
 import { paramKey } from './sqlite-search-schema';
 import { join, pkMatch, sql, tableOf, valueMatch, type Sql } from './sqlite-search-sql';
@@ -77,7 +77,21 @@ export class SqlCompiler {
       case 'chain': return this.chain(types, c.param, c.targets);
       case 'has': return this.has(c.resourceType, c.param, c.condition);
       case 'compartment': return this.compartment(types, c);
+      case 'list': return this.list(c);
     }
+  }
+
+  private list(c: ListCondition): Member {
+    const ref = this.alias('ref');
+    const l = this.alias('l');
+    return {
+      key: 'typeid',
+      select: `${ref}.target_type, ${ref}.target_id`,
+      from: `sp_reference ${ref} JOIN sp_resource ${l} ON ${l}.rid = ${ref}.rid`,
+      where: sql(`${ref}.pk = ? AND ${l}.tenant = ? AND ${l}.rtype = 'List' AND ${l}.id IN (SELECT value FROM json_each(?))`, paramKey(this.tenant, 'List', 'item'), this.tenant, JSON.stringify(c.ids)),
+      correlate: (r) => `${ref}.target_id = ${r}.id AND ${ref}.target_type = ${r}.rtype`,
+      negated: false,
+    };
   }
 
   private rows(type: SearchParamType | 'fts', v: string, where: Sql, negated: boolean): Member {

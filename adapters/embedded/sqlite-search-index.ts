@@ -85,6 +85,9 @@ export class SqliteSearchIndex implements SearchIndex {
     const total = query.total === 'none' ? undefined : this.count(plan);
     if (query.count === 0) return { matches: [], included: [], ...(total !== undefined ? { total } : {}) };
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (cursor !== undefined && cursor.values.length !== query.sort.length) {
+      throw new FhirError('INVALID_SEARCH', 'The paging cursor belongs to another search; start the search again', { expression: ['_cursor'] });
+    }
     const rows = this.page(tenant, query, plan, cursor);
     const hasMore = rows.length > query.count;
     const page = rows.slice(0, query.count);

@@ -94,7 +94,14 @@ export interface CompartmentCondition {
   readonly exemptTypes?: readonly string[];
 }
 
-export type Condition = ParamCondition | ChainCondition | HasCondition | CompartmentCondition;
+/** `_list=id`: resources that List/id refers to through List.entry.item (search.html#list). */
+export interface ListCondition {
+  readonly kind: 'list';
+  /** OR-ed List ids. */
+  readonly ids: readonly string[];
+}
+
+export type Condition = ParamCondition | ChainCondition | HasCondition | CompartmentCondition | ListCondition;
 
 export interface SortKey {
   readonly param: string;

@@ -49,7 +49,7 @@ const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
   composite: ['missing'],
   special: [],
 };
-const CONTROL = new Set(['_sort', '_count', '_total', '_include', '_revinclude', '_summary', '_elements', '_cursor', '_format', '_pretty', '_type']);
+const CONTROL = new Set(['_sort', '_count', '_total', '_include', '_revinclude', '_summary', '_elements', '_cursor', '_format', '_pretty', '_type', '_list', '_contained', '_containedType']);
 const SUMMARY_MODES: readonly string[] = ['true', 'text', 'data', 'count', 'false'];
 const MAX_CHAIN_DEPTH = 4;
 
@@ -200,6 +200,14 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
         summary = value as SummaryMode;
       } else if (name === '_elements') {
         elements = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+      } else if (name === '_list') {
+        const ids = value.split(',').filter((id) => id !== '');
+        // Functional lists ($current-allergies ...) need a definition of "current": not supported.
+        if (ids.length === 0 || ids.some((id) => !/^[A-Za-z0-9\-.]{1,64}$/.test(id))) throw new InvalidValue(`_list takes List ids, not '${value}'`);
+        conditions.push({ kind: 'list', ids });
+      } else if (name === '_contained' || name === '_containedType') {
+        // search.html#contained: only the default (contained resources are not searched) is supported.
+        if (value !== (name === '_contained' ? 'false' : 'container')) throw new InvalidValue(`${name}=${value} is not supported`);
       } else if (CONTROL.has(base)) {
         throw new InvalidValue(`Modifiers are not allowed on ${base}`);
       } else {

@@ -128,6 +128,13 @@ export function describeSearchCases(name: string, makeBackend: MakeSearchBackend
       expect([cursorOf(first, 'previous'), cursorOf(second, 'next')]).toEqual([undefined, undefined]);
     });
 
+    it('refuses a cursor of another search', async () => {
+      const sorted = await engine.search(ctx, { resourceType: 'Patient' }, params('_count=1&_sort=family'), { strict: true });
+      const cursor = cursorOf(sorted, 'next') ?? '';
+      const error = await engine.search(ctx, { resourceType: 'Patient' }, params(`_count=1&_cursor=${cursor}`), { strict: true }).then(() => undefined, (e: unknown) => e);
+      expect(error instanceof FhirError && [error.code, error.expression]).toEqual(['INVALID_SEARCH', ['_cursor']]);
+    });
+
     it('pages neither repeat nor skip rows when resources are added between pages', async () => {
       for (const sort of ['', '&_sort=birthdate', '&_sort=-birthdate']) {
         const tenant = `paging${sort.length}`;

@@ -117,6 +117,9 @@ export const searchCases: readonly SearchCase[] = [
   { name: '_has on subject', path: 'Patient', query: '_has:Observation:subject:status=amended', matches: ['Patient/p2'] },
   { name: '_has nested', path: 'Patient', query: '_has:Encounter:patient:_has:Observation:encounter:code=2339-0', matches: ['Patient/p1'] },
   { name: '_has on a practitioner', path: 'Practitioner', query: '_has:Condition:asserter:code=44054006', matches: ['Practitioner/dr1'] },
+  // _list
+  { name: '_list', path: 'Patient', query: '_list=l1', matches: ['Patient/p1', 'Patient/p3'] },
+  { name: '_list with another filter', path: 'Patient', query: '_list=l1&gender=female&birthdate=lt1980', matches: ['Patient/p1'] },
   // full text
   { name: '_text', path: 'Patient', query: '_text=peanuts', matches: ['Patient/p1'] },
   { name: '_content, accent-insensitive', path: 'Patient', query: '_content=jürgen', matches: ['Patient/p2'] },
@@ -156,5 +159,7 @@ export const searchErrorCases: readonly SearchErrorCase[] = [
   { name: 'modifier not allowed on the type, strict', path: 'Patient', query: 'gender:exact=male', strict: true, code: 'INVALID_SEARCH', expression: 'gender:exact' },
   { name: 'unknown chained parameter, strict', path: 'Observation', query: 'subject:Patient.nope=x', strict: true, code: 'UNKNOWN_SEARCH_PARAMETER', expression: 'subject:Patient.nope' },
   { name: 'bad _count, strict', path: 'Patient', query: '_count=-1', strict: true, code: 'INVALID_SEARCH', expression: '_count' },
+  { name: '_contained=true is not supported, strict', path: 'Patient', query: '_contained=true', strict: true, code: 'INVALID_SEARCH', expression: '_contained' },
+  { name: 'functional _list is not supported, strict', path: 'Patient', query: '_list=$current-allergies', strict: true, code: 'INVALID_SEARCH', expression: '_list' },
   { name: 'forged cursor', path: 'Patient', query: '_cursor=bm90LWEtY3Vyc29y', strict: false, code: 'INVALID_SEARCH', expression: '_cursor' },
 ];

@@ -68,6 +68,7 @@ export const searchFixtures: readonly Resource[] = [
   { resourceType: 'ValueSet', id: 'vs1', status: 'active', url: 'http://example.org/fhir/ValueSet/colors' },
   { resourceType: 'ValueSet', id: 'vs2', status: 'active', url: 'http://example.org/fhir/ValueSet/colors/warm' },
   { resourceType: 'ValueSet', id: 'vs3', status: 'draft', url: 'http://other.org/ValueSet/sizes' },
+  { resourceType: 'List', id: 'l1', status: 'current', mode: 'working', entry: [{ item: { reference: 'Patient/p1' } }, { item: { reference: 'Patient/p3' } }, { item: { reference: 'Observation/o2' } }] },
   { resourceType: 'Provenance', id: 'prov1', recorded: '2021-01-10T10:00:00Z', target: [{ reference: 'Observation/o1' }], agent: [{ who: { reference: 'Practitioner/dr1' } }] },
 ];
 
