@@ -35,6 +35,7 @@ export class OpenSearchCompiler {
       case 'chain': return this.chain(c.param, c.targets);
       case 'has': return this.has(c.resourceType, c.param, c.condition);
       case 'compartment': return compartment(types, c);
+      case 'list': return this.list(c.ids);
     }
   }
 
@@ -72,17 +73,28 @@ export class OpenSearchCompiler {
   private async has(sourceType: string, param: string, condition: Condition): Promise<Dsl> {
     const { hits, total } = await this.inner([sourceType], all([await this.condition([sourceType], condition), nestedEntry('reference', param, [])]), maxInnerMatches);
     if (total > maxInnerMatches) throw tooBroad(`_has:${sourceType}:${param}`);
-    const idsByType = new Map<string, Set<string>>();
-    for (const hit of hits) {
-      for (const ref of hit.reference ?? []) {
-        if (ref.param !== param || !ref.targetType || !ref.targetId) continue;
-        const ids = idsByType.get(ref.targetType) ?? new Set<string>();
-        ids.add(ref.targetId);
-        idsByType.set(ref.targetType, ids);
-      }
-    }
-    return any([...idsByType].map(([type, ids]) => all([term('resourceType', type), terms('id', [...ids])])));
+    return referencedBy(hits, param);
   }
+
+  /** `_list=id`: what the Lists refer to through List.entry.item (search.html#list). */
+  private async list(ids: readonly string[]): Promise<Dsl> {
+    const { hits } = await this.inner(['List'], terms('id', ids), ids.length);
+    return referencedBy(hits, 'item');
+  }
+}
+
+/** The resources that `hits` refer to through `param`. */
+function referencedBy(hits: readonly InnerHit[], param: string): Dsl {
+  const idsByType = new Map<string, Set<string>>();
+  for (const hit of hits) {
+    for (const ref of hit.reference ?? []) {
+      if (ref.param !== param || !ref.targetType || !ref.targetId) continue;
+      const ids = idsByType.get(ref.targetType) ?? new Set<string>();
+      ids.add(ref.targetId);
+      idsByType.set(ref.targetType, ids);
+    }
+  }
+  return any([...idsByType].map(([type, ids]) => all([term('resourceType', type), terms('id', [...ids])])));
 }
 
 function tooBroad(what: string): FhirError {
@@ -110,5 +122,7 @@ export function compartment(types: readonly string[], c: CompartmentCondition): 
     options.push(all([term('resourceType', type), nestedEntry('reference', params, [term('reference.targetType', c.compartmentType), term('reference.targetId', c.id)])]));
   }
   if (c.includeOwner) options.push(all([term('resourceType', c.compartmentType), term('id', c.id)]));
+  // A restriction's exempt types match without condition.
+  if (c.exemptTypes !== undefined && c.exemptTypes.length > 0) options.push(terms('resourceType', c.exemptTypes));
   return any(options);
 }
