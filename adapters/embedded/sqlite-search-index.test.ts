@@ -85,4 +85,41 @@ describe('SqliteSearchIndex', () => {
     expect(await search('Goal', 'target-date=ge2020-01-01&target-date=lt2021-01-01')).toEqual(['two', 'inside']);
     await store.close();
   });
+
+  it('sorts by a repeating element on its lowest (ascending) or highest (descending) value, page after page, missing values last', async () => {
+    const { store, put } = setup();
+    const names = ['ann', 'bob', 'cy', 'dee', 'eve', 'fay', 'gus', 'hal'];
+    const patients: Resource[] = Array.from({ length: 60 }, (_v, i) => ({
+      resourceType: 'Patient', id: `p${String(i).padStart(2, '0')}`,
+      ...(i % 9 === 4 ? {} : { name: [{ given: [names[(i * 5) % 8] ?? '', names[(i * 3 + 1) % 8] ?? ''] }] }),
+    }));
+    await put(patients);
+    // Many matches, no condition: the page is read in index order (sqlite-search-sort-walk.ts).
+    const engine = createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access: allowAllPolicy, config: defaultCoreConfig, defaultTotal: 'none' });
+    const walk = async (sort: string): Promise<string[]> => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const bundle = await engine.search(ctx, { resourceType: 'Patient' }, [...new URLSearchParams(`_sort=${sort}&_count=7${cursor ? `&_cursor=${cursor}` : ''}`)], { strict: true });
+        ids.push(...(bundle.entry ?? []).map((e) => e.resource?.id ?? ''));
+        const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+        cursor = next === undefined ? undefined : new URL(next).searchParams.get('_cursor') ?? undefined;
+      } while (cursor !== undefined);
+      return ids;
+    };
+    const keyed = patients.map((p, rid) => {
+      const given = (p['name'] as { given: string[] }[] | undefined)?.[0]?.given ?? [];
+      return { id: p.id ?? '', rid, min: given.length ? [...given].sort()[0] : undefined, max: given.length ? [...given].sort().reverse()[0] : undefined };
+    });
+    const expected = (desc: boolean): string[] => [...keyed].sort((a, b) => {
+      const ka = desc ? a.max : a.min;
+      const kb = desc ? b.max : b.min;
+      if (ka === undefined || kb === undefined) return ka === kb ? (desc ? b.rid - a.rid : a.rid - b.rid) : ka === undefined ? 1 : -1;
+      if (ka !== kb) return (ka < kb ? -1 : 1) * (desc ? -1 : 1);
+      return desc ? b.rid - a.rid : a.rid - b.rid;
+    }).map((k) => k.id);
+    expect(await walk('given')).toEqual(expected(false));
+    expect(await walk('-given')).toEqual(expected(true));
+    await store.close();
+  });
 });

@@ -9,6 +9,7 @@ import type { ResourceKey } from '../../core/ports/resource-store';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
 import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
+import { canWalkSort, walkSort } from './sqlite-search-sort-walk';
 import { join, pkMatch, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
 import { SqliteIncludes } from './sqlite-search-include';
 
@@ -133,6 +134,11 @@ export class SqliteSearchIndex implements SearchIndex {
       const driven = join([sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE '), plan.driven, seek('r'), sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit)], '');
       return this.db.prepare<SqlValue[], Row>(driven.text).all(...driven.params);
     }
+    const firstKey = query.sort[0];
+    if (firstKey !== undefined && plan.dense && canWalkSort(query, cursor?.values[0], backward)) {
+      const walked = walkSort(this.db, tenant, query, firstKey, plan.probes, limit, cursor ? { value: cursor.values[0] ?? null, rid: cursor.rid } : undefined);
+      if (walked) return walked;
+    }
     const where = plan.driven;
     const columns = query.sort.map((key, i) => {
       const v = `sv${i}`;
@@ -144,11 +150,13 @@ export class SqliteSearchIndex implements SearchIndex {
     const selected = join(columns, ', ');
     // Direction of each key as walked: flipped when paging backward.
     const ascending = (key: SortKey): boolean => key.descending === backward;
-    const order = [...query.sort.map((k, i) => `s${i} ${ascending(k) ? 'ASC' : 'DESC'}`), `rid ${backward ? 'DESC' : 'ASC'}`].join(', ');
+    // Ties go by rid in the direction of the first key, as the sort walk reads its index.
+    const ridAscending = (query.sort[0]?.descending ?? false) === backward;
+    const order = [...query.sort.map((k, i) => `s${i} ${ascending(k) ? 'ASC' : 'DESC'}`), `rid ${ridAscending ? 'ASC' : 'DESC'}`].join(', ');
     let seek = sql('1');
     if (cursor) {
       const ors: Sql[] = [];
-      const keys = [...query.sort.map((k, i) => ({ column: `s${i}`, asc: ascending(k), value: cursor.values[i] ?? null })), { column: 'rid', asc: !backward, value: cursor.rid as SqlValue }];
+      const keys = [...query.sort.map((k, i) => ({ column: `s${i}`, asc: ascending(k), value: cursor.values[i] ?? null })), { column: 'rid', asc: ridAscending, value: cursor.rid as SqlValue }];
       keys.forEach((key, i) => {
         const equal = keys.slice(0, i).map((prev) => sql(`${prev.column} = ?`, prev.value));
         ors.push(join([...equal, sql(`${key.column} ${key.asc ? '>' : '<'} ?`, key.value)], ' AND '));

@@ -33,6 +33,8 @@ export interface Plan {
   readonly countRows?: Sql;
   /** Whether the page should first be sought by the bounded walk. */
   readonly walkFirst: boolean;
+  /** No condition is selective: a sorted page is best read in sort order (sqlite-search-sort-walk.ts). */
+  readonly dense: boolean;
 }
 
 interface Driver {
@@ -131,7 +133,7 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   // Dense everywhere (or nothing to drive from) and unsorted: a short walk usually fills the page.
   const single = members.length === 1 && best?.member !== undefined && best.member.key === 'rid' && !best.member.setOnly && best.member.owner === undefined;
   return {
-    window: baseOf('w'), probes, driven, walkFirst: query.sort.length === 0 && fewest >= DENSE,
+    window: baseOf('w'), probes, driven, walkFirst: query.sort.length === 0 && fewest >= DENSE, dense: fewest >= DENSE,
     ...(single && best ? { countRows: best.rows } : {}),
   };
 }

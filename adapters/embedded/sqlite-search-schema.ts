@@ -41,10 +41,10 @@ CREATE TABLE IF NOT EXISTS sp_date (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   low INTEGER NOT NULL, high INTEGER NOT NULL, wide INTEGER NOT NULL, multi INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS sp_date_low ON sp_date (pk, low, high, rid);
+CREATE INDEX IF NOT EXISTS sp_date_low ON sp_date (pk, low, rid, high);
 CREATE INDEX IF NOT EXISTS sp_date_narrow ON sp_date (pk, low, high) WHERE wide = 0;
 CREATE INDEX IF NOT EXISTS sp_date_wide ON sp_date (pk, low, high) WHERE wide = 1;
-CREATE INDEX IF NOT EXISTS sp_date_high ON sp_date (pk, high, low, rid);
+CREATE INDEX IF NOT EXISTS sp_date_high ON sp_date (pk, high, rid, low);
 CREATE INDEX IF NOT EXISTS sp_date_multi ON sp_date (pk, rid) WHERE multi = 1;
 CREATE INDEX IF NOT EXISTS sp_date_rid ON sp_date (rid, pk, low, high);
 CREATE TABLE IF NOT EXISTS sp_number (

@@ -1,0 +1,64 @@
+// A page of a search sorted on one key, read in index order instead of sorting every match:
+// the sort parameter's index is walked in (value, rid) order over a bounded window, each row
+// kept only where it is its resource's first value in that order (its MIN ascending, MAX
+// descending: the sort value of search.html#sort for repeating elements) and the resource
+// passes the conditions. Order and cursors are those of the full sort in sqlite-search-index.ts,
+// so either may serve any page; the caller falls back to the full sort when the window does not
+// fill the page (sparse matches, or resources without a value, which sort last).
+import type { Database } from 'better-sqlite3';
+import type { SearchQuery, SortKey } from '../../core/search/ast';
+import { paramKey } from './sqlite-search-schema';
+import { join, sql, type Sql, type SqlValue } from './sqlite-search-sql';
+
+/** Index rows read before giving up on the walk. */
+const WINDOW = 4000;
+
+/** Tables whose value index is (pk, column, rid) in the sort column's order. */
+const WALKABLE: Readonly<Record<string, { table: string; asc: string; desc: string }>> = {
+  string: { table: 'sp_string', asc: 'norm', desc: 'norm' },
+  token: { table: 'sp_token', asc: 'code', desc: 'code' },
+  date: { table: 'sp_date', asc: 'low', desc: 'high' },
+  uri: { table: 'sp_uri', asc: 'value', desc: 'value' },
+};
+
+export interface WalkRow {
+  readonly rid: number;
+  readonly rtype: string;
+  readonly id: string;
+  readonly s0: SqlValue;
+  readonly [column: string]: unknown;
+}
+
+/** Whether a sorted page may be read by walking (one key, one type, a walkable type, forward). */
+export function canWalkSort(query: SearchQuery, cursorValue: SqlValue | undefined, backward: boolean): boolean {
+  const key = query.sort[0];
+  if (query.sort.length !== 1 || key === undefined || query.resourceTypes.length !== 1 || backward) return false;
+  // A cursor on the NULL stand-in is in the tail of resources without a value: full sort only.
+  if (cursorValue !== undefined && (typeof cursorValue === 'number' ? cursorValue <= -1e307 : Buffer.isBuffer(cursorValue))) return false;
+  return WALKABLE[key.type] !== undefined;
+}
+
+/** The page (limit rows) or undefined when the window ran out first. `where` is on `sp_resource r`. */
+export function walkSort(db: Database, tenant: string, query: SearchQuery, key: SortKey, where: Sql, limit: number, cursor: { value: SqlValue; rid: number } | undefined): WalkRow[] | undefined {
+  const spec = WALKABLE[key.type];
+  const type = query.resourceTypes[0];
+  if (spec === undefined || type === undefined) return undefined;
+  const column = key.descending ? spec.desc : spec.asc;
+  const dir = key.descending ? 'DESC' : 'ASC';
+  const cmp = key.descending ? '<' : '>';
+  const pk = paramKey(tenant, type, key.param);
+  const seek = cursor ? sql(` AND (w.${column}, w.rid) ${cmp} (?, ?)`, cursor.value, cursor.rid) : sql('');
+  const text = join([
+    sql(`SELECT r.rid AS rid, r.rtype AS rtype, r.id AS id, v.${column} AS s0 FROM (SELECT w.rowid AS row, w.rid AS rid, w.${column} AS ${column} FROM ${spec.table} w WHERE w.pk = ?`, pk),
+    seek,
+    sql(` ORDER BY w.${column} ${dir}, w.rid ${dir} LIMIT ?) v JOIN sp_resource r ON r.rid = v.rid`, WINDOW),
+    // The resource's first row in walk order (ties on the value broken by row id).
+    sql(` WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} x WHERE x.rid = v.rid AND x.pk = ? AND (x.${column} ${cmp === '>' ? '<' : '>'} v.${column} OR (x.${column} = v.${column} AND x.rowid < v.row))) AND `, pk),
+    where,
+    sql(` ORDER BY v.${column} ${dir}, v.rid ${dir} LIMIT ?`, limit),
+  ], '');
+  const rows = db.prepare<SqlValue[], WalkRow>(text.text).all(...text.params);
+  if (rows.length === limit) return rows;
+  // The window may simply have been the rest of the index; only a full page is trusted.
+  return undefined;
+}
