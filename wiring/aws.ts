@@ -13,6 +13,7 @@ import { AwsSigv4Signer } from '@opensearch-project/opensearch/lib/aws/index-v3.
 import { z } from 'zod';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier';
+import { AppSyncChangeFeed } from '../adapters/aws/appsync-change-feed';
 import { DynamoDbResourceStore } from '../adapters/aws/dynamodb-resource-store';
 import { IndexingResourceStore } from '../adapters/aws/indexing-resource-store';
 import { OpenSearchIndexWriter } from '../adapters/aws/opensearch-index-writer';
@@ -55,6 +56,8 @@ export const awsConfigSchema = z.object({
   FHIR_COGNITO_USER_POOL_ID: z.string().min(1).optional(),
   FHIR_COGNITO_CLIENT_ID: z.string().min(1).optional(),
   FHIR_ACCESS_POLICY_FILE: z.string().optional(),
+  /** The AppSync GraphQL URL the stream processor publishes committed changes to. */
+  FHIR_APPSYNC_URL: z.url().optional(),
   FHIR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
   FHIR_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
   /** Endpoint overrides for local engines (moto); absent on AWS. */
@@ -176,9 +179,15 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
   };
 }
 
-/** The stream processor Lambda's handler: index into OpenSearch, then publish to `changeFeed`. */
-export function createAwsStreamHandler(config: AwsConfig, changeFeed?: ChangeFeed, log: Logger = createLogger(config.LOG_LEVEL)): StreamHandler {
-  const { openSearch } = createClients(config);
+/**
+ * The stream processor Lambda's handler: index into OpenSearch, then publish to `changeFeed`
+ * (by default AppSync's publishResourceChange when FHIR_APPSYNC_URL is set).
+ */
+export function createAwsStreamHandler(config: AwsConfig, feed?: ChangeFeed, log: Logger = createLogger(config.LOG_LEVEL)): StreamHandler {
+  const { dynamo, openSearch } = createClients(config);
+  const changeFeed = feed ?? (config.FHIR_APPSYNC_URL
+    ? new AppSyncChangeFeed({ url: config.FHIR_APPSYNC_URL, region: config.AWS_REGION, credentials: () => dynamo.config.credentials() })
+    : undefined);
   return createStreamHandler({
     ...(openSearch ? { indexWriter: new OpenSearchIndexWriter({ client: openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX }) } : {}),
     ...(changeFeed ? { changeFeed } : {}),

@@ -4,6 +4,8 @@
 // AppSync Lambda handler (a real AppSync event), and the stream processor's pass over the same
 // commit changes nothing.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -103,5 +105,37 @@ describeWithMotoAndOpenSearch('the AWS home end to end on moto and OpenSearch', 
 
     expect(result.batchItemFailures).toEqual([]);
     expect(((JSON.parse(searched.body) as Bundle).entry ?? []).map((e) => e.resource?.id)).toEqual([id]);
+  });
+
+  test('the stream processor publishes each committed change to AppSync, signed for IAM', async () => {
+    const published: { authorization: string | undefined; variables: Record<string, unknown> }[] = [];
+    const appsync = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables: Record<string, unknown> };
+        published.push({ authorization: req.headers.authorization, variables: body.variables });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { publishResourceChange: body.variables } }));
+      });
+    });
+    await new Promise<void>((resolve) => appsync.listen(0, '127.0.0.1', resolve));
+    try {
+      const created = await rest(apiEvent('post-patient.json'));
+      const id = (JSON.parse(created.body) as { id: string }).id;
+      const client = dynamoDbClient(motoEndpoint);
+      const streamArn = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LatestStreamArn ?? '';
+      client.destroy();
+      const url = `http://127.0.0.1:${(appsync.address() as AddressInfo).port}/graphql`;
+
+      const result = await createAwsStreamHandler({ ...config, FHIR_APPSYNC_URL: url })({ Records: await readStream(motoEndpoint, streamArn) });
+
+      const mine = published.find((p) => p.variables.id === id);
+      expect(result.batchItemFailures).toEqual([]);
+      expect(mine?.variables).toMatchObject({ tenant: 'default', action: 'create', resourceType: 'Patient', versionId: '1' });
+      expect(JSON.parse(String(mine?.variables.resource))).toMatchObject({ resourceType: 'Patient', id, birthDate: '1980-02-29' });
+      expect(mine?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/us-east-1\/appsync\/aws4_request, /);
+    } finally {
+      await new Promise((resolve) => appsync.close(resolve));
+    }
   });
 });
