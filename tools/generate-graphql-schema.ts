@@ -69,7 +69,7 @@ function renderRoot(model: SchemaModel): string[] {
   // Called by the change-feed publisher (stream processor on AWS) after each commit; IAM only so
   // that no end user can forge an event (DESIGN.md: Subscriptions).
   mutation.push(
-    '  publishResourceChange(tenant: String!, action: ResourceChangeAction!, resourceType: String!, id: ID!, versionId: String!, lastUpdated: String!, resource: AWSJSON): ResourceChange @aws_iam',
+    '  publishResourceChange(tenant: String!, action: ResourceChangeAction!, resourceType: String!, id: ID!, versionId: String!, lastUpdated: String!, resource: AWSJSON, audience: [String!]): ResourceChange @aws_iam',
   );
   query.push('}');
   mutation.push('}');
@@ -99,7 +99,11 @@ enum ResourceChangeAction {
   delete
 }
 
-"A committed change, after commit, in order per resource. resource is absent for a delete."
+"""
+A committed change, after commit, in order per resource. resource is absent for a delete.
+audience lists who may read it (group:<name>), so that AppSync's subscription filter can keep
+each subscriber to what it may read, in its tenant.
+"""
 type ResourceChange @aws_cognito_user_pools @aws_iam {
   tenant: String!
   action: ResourceChangeAction!
@@ -108,6 +112,7 @@ type ResourceChange @aws_cognito_user_pools @aws_iam {
   versionId: String!
   lastUpdated: String!
   resource: AWSJSON
+  audience: [String!]
 }
 
 type DeleteResult {

@@ -1,16 +1,20 @@
 // The AppSync Lambda resolver (direct Lambda resolver, no mapping templates), attached to the
-// root Query and Mutation fields only. Each invocation runs the root field and its whole
+// root Query and Mutation fields only (and, through a pipeline function, to onResourceChange at
+// subscribe time, where it answers the subscriber's filter). Each invocation runs the root field and its whole
 // sub-selection with graphql-js, so nested Reference.resource fields are batched in one
 // invocation (issue 4). BatchInvoke events (arrays) are answered item by item, in order.
 import { randomUUID } from 'node:crypto';
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { assertTenant } from '../../core/authz/tenancy';
 import type { CoreDeps } from '../../core/core-deps';
+import { FhirError } from '../../core/errors/fhir-error';
 import { DEFAULT_TENANT, type Principal, type RequestContext } from '../../core/request';
 import { formatGraphqlError, toGraphqlError } from '../errors';
 import type { GraphqlService } from '../execute-graphql';
+import type { ChangeFilter } from '../subscriptions/change-events';
 import { principalFromIdentity } from './identity';
 import { rootOperation } from './root-document';
+import { subscriberFilter } from './subscription-audience';
 
 export type AppSyncEvent = AppSyncResolverEvent<Record<string, unknown>, Record<string, unknown> | null>;
 
@@ -63,6 +67,11 @@ export function createAppSyncHandler(options: AppSyncHandlerOptions): (event: Ap
     const correlationId = event.request?.headers?.['x-amzn-requestid'] ?? randomUUID();
     try {
       const ctx = contextOf(event);
+      if (event.info.parentTypeName === service.schema.getSubscriptionType()?.name) {
+        // Subscribe time on AppSync: authorize and answer the enhanced filter (subscription-audience.ts).
+        if (event.info.fieldName !== 'onResourceChange') throw new FhirError('INVALID_REQUEST', `Unknown subscription ${event.info.fieldName}`);
+        return { data: subscriberFilter(deps, ctx, (event.arguments ?? {}) as ChangeFilter) };
+      }
       const operation = rootOperation(service.schema, {
         parentTypeName: event.info.parentTypeName,
         fieldName: event.info.fieldName,

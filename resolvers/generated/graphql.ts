@@ -384,6 +384,7 @@ export type MutationPatientUpdateArgs = {
 
 export type MutationPublishResourceChangeArgs = {
   action: ResourceChangeAction;
+  audience?: InputMaybe<Array<Scalars['String']['input']>>;
   id: Scalars['ID']['input'];
   lastUpdated: Scalars['String']['input'];
   resource?: InputMaybe<Scalars['AWSJSON']['input']>;
@@ -682,10 +683,15 @@ export type ResourceResourceListArgs = {
   _type: Scalars['String']['input'];
 };
 
-/** A committed change, after commit, in order per resource. resource is absent for a delete. */
+/**
+ * A committed change, after commit, in order per resource. resource is absent for a delete.
+ * audience lists who may read it (group:<name>), so that AppSync's subscription filter can keep
+ * each subscriber to what it may read, in its tenant.
+ */
 export type ResourceChange = {
   __typename?: 'ResourceChange';
   action: ResourceChangeAction;
+  audience?: Maybe<Array<Scalars['String']['output']>>;
   id: Scalars['ID']['output'];
   lastUpdated: Scalars['String']['output'];
   resource?: Maybe<Scalars['AWSJSON']['output']>;
@@ -1556,6 +1562,7 @@ export type ResourceResolvers<ContextType = any, ParentType extends ResolversPar
 
 export type ResourceChangeResolvers<ContextType = any, ParentType extends ResolversParentTypes['ResourceChange'] = ResolversParentTypes['ResourceChange']> = {
   action?: Resolver<ResolversTypes['ResourceChangeAction'], ParentType, ContextType>;
+  audience?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUpdated?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['AWSJSON']>, ParentType, ContextType>;

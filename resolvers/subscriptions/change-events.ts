@@ -34,16 +34,21 @@ function matches(filter: ChangeFilter, change: ResourceChange): boolean {
   );
 }
 
-/**
- * Authorizes the subscription (the tenant must be the caller's; a named type must be readable)
- * and returns the caller's stream of visible changes. `return()` unsubscribes.
- */
-export function changeEvents(deps: CoreDeps, ctx: RequestContext, filter: ChangeFilter): AsyncIterableIterator<ResourceChangePayload> {
+/** The tenant must be the caller's; a named type must exist and be readable. Shared with AppSync. */
+export function authorizeSubscription(deps: CoreDeps, ctx: RequestContext, filter: ChangeFilter): void {
   if (filter.tenant != null && filter.tenant !== ctx.tenant) throw new FhirError('FORBIDDEN', `Not allowed to subscribe to tenant "${filter.tenant}"`, { expression: ['tenant'] });
   if (filter.resourceType != null) {
     if (!deps.isResourceType(filter.resourceType)) throw new FhirError('UNKNOWN_RESOURCE_TYPE', `'${filter.resourceType}' is not a FHIR R4 resource type`, { expression: ['resourceType'] });
     deps.access.assertAllowed(ctx, 'read', filter.resourceType);
   }
+}
+
+/**
+ * Authorizes the subscription and returns the caller's stream of visible changes.
+ * `return()` unsubscribes.
+ */
+export function changeEvents(deps: CoreDeps, ctx: RequestContext, filter: ChangeFilter): AsyncIterableIterator<ResourceChangePayload> {
+  authorizeSubscription(deps, ctx, filter);
   const pending: ResourceChangePayload[] = [];
   let waiting: ((result: IteratorResult<ResourceChangePayload>) => void) | undefined;
   let failure: FhirError | undefined;

@@ -178,7 +178,7 @@ describe('subscriptions', () => {
     expect(field.astNode?.directives?.map((node) => node.name.value)).toEqual(['aws_iam']);
   });
 
-  test('the change payload carries action, resourceType, id, versionId and the resource as AWSJSON', () => {
+  test('the change payload carries action, resourceType, id, versionId, the resource as AWSJSON and its audience', () => {
     const fields = objectType('ResourceChange').getFields();
     expect(Object.fromEntries(Object.values(fields).map((field) => [field.name, field.type.toString()]))).toEqual({
       tenant: 'String!',
@@ -188,6 +188,7 @@ describe('subscriptions', () => {
       versionId: 'String!',
       lastUpdated: 'String!',
       resource: 'AWSJSON',
+      audience: '[String!]',
     });
   });
 
