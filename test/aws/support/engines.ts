@@ -22,11 +22,25 @@ function readEnvFile(): Record<string, string> {
   return values;
 }
 
+/** True when services/start.sh's PID file names a live process (a stale env file is ignored). */
+function running(service: 'moto' | 'opensearch'): boolean {
+  const pidFile = join(envFile, '..', `${service}.pid`);
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function readEngines(): AwsEngines {
   const file = readEnvFile();
   return {
-    motoEndpoint: process.env.MOTO_ENDPOINT ?? file.MOTO_ENDPOINT,
-    opensearchUrl: process.env.OPENSEARCH_URL ?? file.OPENSEARCH_URL,
+    motoEndpoint: process.env.MOTO_ENDPOINT ?? (running('moto') ? file.MOTO_ENDPOINT : undefined),
+    opensearchUrl: process.env.OPENSEARCH_URL ?? (running('opensearch') ? file.OPENSEARCH_URL : undefined),
   };
 }
 
