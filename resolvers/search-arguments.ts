@@ -29,17 +29,19 @@ export function parseParams(params: string): QueryPairs {
 }
 
 /**
- * The search query of a List/Connection field: every non-null argument except `_cursor`, or the
- * cursor's own query when one is given (it already carries the original criteria).
+ * The search query of a List/Connection field: every non-null argument and the `_params` query
+ * string, or the cursor's own query when one is given (it already carries the original criteria).
  */
 export function searchQuery(args: Readonly<Record<string, unknown>>): QueryPairs {
   const cursor = args['_cursor'];
   if (typeof cursor === 'string') return decodeCursor(cursor);
   const pairs: QueryPairs = [];
   for (const [name, value] of Object.entries(args)) {
-    if (value === undefined || value === null || name === '_cursor') continue;
+    if (value === undefined || value === null || name === '_cursor' || name === '_params') continue;
     pairs.push([searchParameterCode(name), String(value)]);
   }
+  const params = args['_params'];
+  if (typeof params === 'string') pairs.push(...parseParams(params));
   return pairs;
 }
 

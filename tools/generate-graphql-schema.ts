@@ -35,8 +35,11 @@ export const PRELUDE_PATH = 'schema/appsync-prelude.graphql';
 export const CODEGEN_SCHEMA_PATH = 'schema/codegen.graphql';
 export const CODEGEN_RESOURCE_TYPES: readonly string[] = ['Patient'];
 
-/** Arguments every List/Connection field takes besides the type's search parameters. */
-const PAGING_ARGUMENTS = ['_count: Int', '_cursor: String', '_sort: String'];
+/**
+ * Arguments every List/Connection field takes besides the type's search parameters. `_params`
+ * carries what argument names cannot: modifiers and chains (`code:text=pulse&subject:Patient.name=Chalmers`).
+ */
+const PAGING_ARGUMENTS = ['_count: Int', '_cursor: String', '_sort: String', '_params: String'];
 
 function fieldLine(field: ModelField): string {
   const type = field.list ? `[${field.type}]` : field.type;

@@ -545,6 +545,7 @@ export type QueryPatientConnectionArgs = {
   _cursor?: InputMaybe<Scalars['String']['input']>;
   _id?: InputMaybe<Scalars['String']['input']>;
   _lastUpdated?: InputMaybe<Scalars['String']['input']>;
+  _params?: InputMaybe<Scalars['String']['input']>;
   _profile?: InputMaybe<Scalars['String']['input']>;
   _query?: InputMaybe<Scalars['String']['input']>;
   _security?: InputMaybe<Scalars['String']['input']>;
@@ -584,6 +585,7 @@ export type QueryPatientListArgs = {
   _cursor?: InputMaybe<Scalars['String']['input']>;
   _id?: InputMaybe<Scalars['String']['input']>;
   _lastUpdated?: InputMaybe<Scalars['String']['input']>;
+  _params?: InputMaybe<Scalars['String']['input']>;
   _profile?: InputMaybe<Scalars['String']['input']>;
   _query?: InputMaybe<Scalars['String']['input']>;
   _security?: InputMaybe<Scalars['String']['input']>;

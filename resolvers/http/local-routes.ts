@@ -44,6 +44,11 @@ export function graphqlRoute(getApp: () => LocalApp): GraphqlRoute {
     let path: string | undefined;
     if (pathname === GRAPHQL_PATH && !app.deps.config.multiTenancy) path = '/$graphql';
     else if (pathname.startsWith(`${FHIR_MOUNT}/`) && pathname.endsWith('/$graphql')) path = pathname.slice(FHIR_MOUNT.length);
+    if (pathname === GRAPHQL_PATH && path === undefined) {
+      // With multi-tenancy the tenant is in the URL: /graphql cannot know it.
+      const body = { errors: [{ message: 'Multi-tenancy is on: use [root]/fhir/tenant/<tenantId>/$graphql', extensions: { code: 'NOT_FOUND', status: 404 } }] };
+      return { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+    }
     if (path === undefined) return undefined;
     const correlationId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : `graphql-${Date.now()}`;
     return handleGraphqlHttp(graphqlServiceOf(app), app.door, {

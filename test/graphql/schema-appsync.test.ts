@@ -113,7 +113,7 @@ describe('FHIR GraphQL conventions', () => {
 
   test('List takes the search parameters with - turned into _, and paging arguments', () => {
     const args = rootField(schema.getQueryType(), 'PatientList').args.map((arg) => arg.name);
-    expect(args).toEqual(expect.arrayContaining(['address_city', 'birthdate', 'general_practitioner', '_id', '_lastUpdated', '_count', '_sort', '_cursor']));
+    expect(args).toEqual(expect.arrayContaining(['address_city', 'birthdate', 'general_practitioner', '_id', '_lastUpdated', '_count', '_sort', '_cursor', '_params']));
     expect(args.some((name) => name.includes('-'))).toBe(false);
   });
 

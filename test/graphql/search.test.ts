@@ -91,3 +91,9 @@ test('an invalid search value is reported with the search error code', async () 
 
   expect(response.errors?.[0]?.extensions).toMatchObject({ status: 400, operationOutcome: { resourceType: 'OperationOutcome' } });
 });
+
+test('_params carries modifiers that argument names cannot', async () => {
+  const response = await run('{ PatientList(_params: "given:exact=Bob&family=Searchable") { name { given } } }');
+
+  expect(response).toEqual({ data: { PatientList: [{ name: [{ given: ['Bob'] }] }] } });
+});
