@@ -22,6 +22,17 @@ class LocalWebSocket extends WebSocket {
   }
 }
 
+/**
+ * Amplify arms a 15 s connection-init timer it never clears; unref'd, it no longer keeps the
+ * test process alive after the suite (timers behave the same otherwise).
+ */
+const originalSetTimeout = globalThis.setTimeout;
+function unrefSetTimeout(...args: Parameters<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  const timer = originalSetTimeout(...args);
+  timer.unref();
+  return timer;
+}
+
 let running: RunningServer;
 let sockets: GraphqlWebSocket;
 let dataDir: string;
@@ -35,6 +46,7 @@ interface Observable<T> {
 
 beforeAll(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = LocalWebSocket;
+  globalThis.setTimeout = Object.assign(unrefSetTimeout, { __promisify__: originalSetTimeout.__promisify__ });
   dataDir = mkdtempSync(join(tmpdir(), 'fhir-graphql-amplify-'));
   running = await startLocalServer(parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'silent', FHIR_DATA_DIR: dataDir }), { inMemory: true }, (getApp) => [graphqlRoute(getApp)]);
   sockets = attachGraphqlWebSocket(running.server, () => running.app);
@@ -56,6 +68,7 @@ afterAll(async () => {
   await running.close();
   rmSync(dataDir, { recursive: true, force: true });
   (globalThis as { WebSocket?: unknown }).WebSocket = originalWebSocket;
+  globalThis.setTimeout = originalSetTimeout;
 });
 
 test('Amplify creates and reads a patient over HTTP', async () => {
