@@ -62,6 +62,13 @@ export function rootOperation(schema: GraphQLSchema, call: RootFieldCall): RootO
   const selection = call.selectionSetGraphQL.trim();
   const text = `${operation}${present.length > 0 ? ` (${variableDefinitions})` : ''} { ${call.fieldName}${present.length > 0 ? `(${argumentList})` : ''} ${selection} }`;
   const parsed = parse(text);
+  // AppSync forwards named fragment spreads in selectionSetGraphQL but not their definitions
+  // (resolver-context-reference.html: "fragments aren't merged"); say so instead of failing obscurely.
+  const spreads: string[] = [];
+  visit(parsed, { FragmentSpread: (node) => void spreads.push(node.name.value) });
+  if (spreads.length > 0) {
+    throw new FhirError('INVALID_REQUEST', `AppSync does not pass named fragments (${spreads.join(', ')}) to resolvers; use inline fragments (... on Type { ... }) under ${call.fieldName}`);
+  }
   const document: DocumentNode = {
     ...parsed,
     definitions: parsed.definitions.map((definition) => {

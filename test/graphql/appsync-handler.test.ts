@@ -116,3 +116,9 @@ test('with multi-tenancy on, a token without custom:tenantId is refused', async 
 
   await expect(multiTenant(event())).rejects.toMatchObject({ name: 'FORBIDDEN' });
 });
+
+test('a named fragment spread, whose definition AppSync does not forward, is refused clearly', async () => {
+  const call = handler(event({ selectionSetGraphQL: '{\n  id\n  ... PatientParts\n}' }));
+
+  await expect(call).rejects.toMatchObject({ name: 'INVALID_REQUEST', message: expect.stringContaining('use inline fragments') });
+});
