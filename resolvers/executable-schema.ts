@@ -14,6 +14,7 @@ import { FhirError } from '../core/errors/fhir-error';
 import { isJsonObject, isResource, type Resource } from '../core/fhir-types';
 import type { ReferenceResourceArgs } from './generated/graphql';
 import type { GraphqlContext } from './graphql-context';
+import { indexContainers, resolveContained } from './contained-references';
 import { toGraphqlError } from './errors';
 import { parseReference } from './reference-loader';
 import { connectionField, createField, deleteField, listField, readField, reverseListField, updateField } from './root-resolvers';
@@ -26,7 +27,9 @@ type Resolver = (source: unknown, args: Readonly<Record<string, unknown>>, conte
 function guarded(resolver: Resolver): GraphQLFieldResolver<unknown, GraphqlContext> {
   return async (source, args: Readonly<Record<string, unknown>>, context, info) => {
     try {
-      return await resolver(source, args, context, info);
+      const result = await resolver(source, args, context, info);
+      indexContainers(result, context.containers);
+      return result;
     } catch (error) {
       throw toGraphqlError(error, context.ctx.correlationId, (message, fields) => context.deps.log.error(message, fields));
     }
@@ -66,6 +69,11 @@ const resolveReference: Resolver = async (source, rawArgs, context, info) => {
     throw new FhirError('NOT_FOUND', `Reference ${reference ?? '(none)'} cannot be resolved: ${why}`, { expression: [info.path.key.toString()] });
   };
   if (reference === undefined) return unresolvable('it has no literal reference');
+  if (reference.startsWith('#')) {
+    const contained = isJsonObject(source) ? resolveContained(reference, source, context.containers) : undefined;
+    if (contained === undefined) return unresolvable('no contained resource has that id');
+    return wantedType === undefined || contained.resourceType === wantedType ? contained : undefined;
+  }
   const parsed = parseReference(reference, context.ctx.baseUrl);
   if (parsed === undefined) return unresolvable('only local references (Type/id or this server\'s URL) are resolvable');
   if (wantedType !== undefined && parsed.resourceType !== wantedType) return undefined;

@@ -20,9 +20,9 @@ import { FhirError } from '../core/errors/fhir-error';
 import { read } from '../core/interactions/read';
 import { formatGraphqlError, toGraphqlError } from './errors';
 import { createExecutableSchema } from './executable-schema';
-import type { GraphqlContext } from './graphql-context';
+import { indexContainers } from './contained-references';
+import { createGraphqlContext } from './graphql-context';
 import { defaultQueryLimits, queryLimitsRule, type QueryLimits } from './limits';
-import { createReferenceLoader } from './reference-loader';
 import { schemaSdl, type SchemaOptions } from './schema/load';
 
 export interface GraphqlRequest {
@@ -88,7 +88,8 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
     if (operation?.operation === 'subscription') {
       return { errors: [new GraphQLError('Subscriptions are served over WebSocket, not over HTTP', { extensions: { code: 'INVALID_REQUEST', status: 400 } })] };
     }
-    const contextValue: GraphqlContext = { deps, ctx, references: createReferenceLoader(deps, ctx) };
+    const contextValue = createGraphqlContext(deps, ctx);
+    indexContainers(rootValue, contextValue.containers);
     return execute({ schema: target, rootValue, document, variableValues: variables, operationName: operationName ?? null, contextValue });
   };
 
@@ -127,7 +128,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
     const variables = request.variables ?? {};
     const errors = validate(schema, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
     if (errors.length > 0) return { errors: errors.map(formatGraphqlError) };
-    const contextValue: GraphqlContext = { deps, ctx, references: createReferenceLoader(deps, ctx) };
+    const contextValue = createGraphqlContext(deps, ctx);
     const result = await subscribe({ schema, document, variableValues: variables, operationName: request.operationName ?? null, contextValue });
     if (!isAsyncIterable(result)) return { errors: (result.errors ?? []).map(formatGraphqlError) };
     return mapStream(result, (event) => {

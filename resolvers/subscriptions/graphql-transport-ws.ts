@@ -9,10 +9,9 @@ import type { WebSocket } from 'ws';
 import type { RequestContext } from '../../core/request';
 import type { LocalApp } from '../../wiring/local';
 import { formatGraphqlError, toGraphqlError } from '../errors';
-import type { GraphqlContext } from '../graphql-context';
+import { createGraphqlContext } from '../graphql-context';
 import { graphqlServiceOf } from '../http/local-routes';
 import { defaultQueryLimits, queryLimitsRule } from '../limits';
-import { createReferenceLoader } from '../reference-loader';
 import { authenticateSocket, authorizationOf } from './socket-auth';
 
 interface Extra {
@@ -45,7 +44,7 @@ function createProtocolServer(app: LocalApp): Server<Extra> {
       const variables = payload.variables ?? {};
       const errors = validate(service.schema, document, [...specifiedRules, queryLimitsRule(defaultQueryLimits, variables)]);
       if (errors.length > 0) return errors;
-      const contextValue: GraphqlContext = { deps: app.deps, ctx, references: createReferenceLoader(app.deps, ctx) };
+      const contextValue = createGraphqlContext(app.deps, ctx);
       return { schema: service.schema, document, variableValues: variables, operationName: payload.operationName ?? null, contextValue };
     },
     onError: (connection, _id, _payload, errors) => errors.map((error) => formatGraphqlError(toGraphqlError(error, connection.extra.ctx?.correlationId ?? 'graphql-ws'))),

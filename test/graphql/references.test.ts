@@ -89,6 +89,29 @@ describe('Reference.resource', () => {
     expect(response).toEqual({ data: { Observation: { subject: { resource: null } } } });
   });
 
+  test('resolves a contained reference against its container', async () => {
+    const obs = await store(observation('#p1', { contained: [{ resourceType: 'Patient', id: 'p1', name: [{ family: 'Contained' }] }] }));
+    harness.resetCounts();
+
+    const response = await run(`query ($id: ID!) { Observation(id: $id) { ${SUBJECT_NAME} } }`, { id: obs });
+
+    expect(response).toEqual({ data: { Observation: { subject: { resource: { name: [{ family: 'Contained' }] } } } } });
+    expect(harness.counts.readMany).toBe(0);
+  });
+
+  test('resolves contained references inside each Bundle entry against that entry', async () => {
+    const entry = (family: string, i: number): Record<string, unknown> => ({
+      fullUrl: `urn:uuid:20000000-0000-0000-0000-00000000000${i}`,
+      resource: observation('#p', { contained: [{ resourceType: 'Patient', id: 'p', name: [{ family }] }] }),
+    });
+    const bundle = await store({ resourceType: 'Bundle', type: 'collection', entry: [entry('First', 1), entry('Second', 2)] });
+
+    const response = await run(`query ($id: ID!) { Bundle(id: $id) { entry { resource { ... on Observation { ${SUBJECT_NAME} } } } } }`, { id: bundle });
+
+    const families = (response.data?.['Bundle'] as { entry: { resource: { subject: { resource: { name: { family: string }[] } } } }[] }).entry.map((e) => e.resource.subject.resource.name[0]?.family);
+    expect(families).toEqual(['First', 'Second']);
+  });
+
   test('a deleted target is unresolvable', async () => {
     const patient = await store({ resourceType: 'Patient' });
     const obs = await store(observation(`Patient/${patient}`));
