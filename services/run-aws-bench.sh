@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench:aws`: starts moto and OpenSearch, prints create/read/search figures of the AWS
 # adapters beside the embedded ones (test/aws/bench-aws.ts), stops the services it started.
-# Argument: requests per operation (default 500).
+# Arguments: requests per operation (default 500), OpenSearch refresh interval (default 1s).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,4 +13,4 @@ cleanup() { (( already_running )) || services/stop.sh; }
 trap cleanup EXIT
 
 services/start.sh || { echo "[bench:aws] the engines did not come up" >&2; exit 1; }
-AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true npx tsx test/aws/bench-aws.ts "${1:-500}"
+AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true npx tsx test/aws/bench-aws.ts "${1:-500}" "${2:-1s}"

@@ -48,6 +48,11 @@ export const awsConfigSchema = z.object({
   /** https://domain of the OpenSearch cluster; without it the AWS home has no search. */
   FHIR_OPENSEARCH_ENDPOINT: z.url().optional(),
   FHIR_OPENSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('fhir'),
+  /**
+   * refresh_interval of new type indexes: how long a write waits, at most, until a search sees
+   * it (read-after-write uses refresh=wait_for). Shorter costs more indexing work.
+   */
+  FHIR_OPENSEARCH_REFRESH_INTERVAL: z.string().regex(/^\d+(ms|s)$/).default('1s'),
   /** Sign OpenSearch requests with SigV4 (Amazon OpenSearch Service). Off for a local node. */
   FHIR_OPENSEARCH_SIGV4: booleanFlag.default(true),
   FHIR_MULTI_TENANCY: booleanFlag.default(false),
@@ -126,7 +131,9 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
   const store: ResourceStore = clients.openSearch
     ? new IndexingResourceStore({
       store: dynamoStore,
-      indexWriter: new OpenSearchIndexWriter({ client: clients.openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX, refresh: 'wait_for' }),
+      indexWriter: new OpenSearchIndexWriter({
+        client: clients.openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX, refresh: 'wait_for', refreshInterval: config.FHIR_OPENSEARCH_REFRESH_INTERVAL,
+      }),
       onIndexError: (error, tenant, write) => log.warn('write-path indexing failed; the stream processor will index it', {
         tenant, resource: `${write.resourceType}/${write.id}/_history/${write.versionId}`, error: String(error),
       }),
@@ -189,7 +196,7 @@ export function createAwsStreamHandler(config: AwsConfig, feed?: ChangeFeed, log
     ? new AppSyncChangeFeed({ url: config.FHIR_APPSYNC_URL, region: config.AWS_REGION, credentials: () => dynamo.config.credentials() })
     : undefined);
   return createStreamHandler({
-    ...(openSearch ? { indexWriter: new OpenSearchIndexWriter({ client: openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX }) } : {}),
+    ...(openSearch ? { indexWriter: new OpenSearchIndexWriter({ client: openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX, refreshInterval: config.FHIR_OPENSEARCH_REFRESH_INTERVAL }) } : {}),
     ...(changeFeed ? { changeFeed } : {}),
     onRecordError: (error, record) => log.error('stream record failed; Lambda will retry from it', { sequenceNumber: record.dynamodb?.SequenceNumber, error: String(error) }),
   });

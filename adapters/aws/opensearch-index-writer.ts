@@ -17,6 +17,8 @@ export interface OpenSearchIndexWriterOptions {
   readonly indexPrefix: string;
   /** `wait_for` on the write path; false (the default) from the stream processor. */
   readonly refresh?: 'wait_for' | false;
+  /** refresh_interval of the indexes this writer creates, e.g. `200ms`; OpenSearch's 1s by default. */
+  readonly refreshInterval?: string;
 }
 
 const numericVersion = /^[1-9]\d{0,17}$/;
@@ -37,12 +39,14 @@ export class OpenSearchIndexWriter implements SearchIndexWriter {
   private readonly client: Client;
   private readonly prefix: string;
   private readonly refresh: 'wait_for' | false;
+  private readonly refreshInterval: string | undefined;
   private readonly ready = new Map<string, Promise<void>>();
 
   constructor(options: OpenSearchIndexWriterOptions) {
     this.client = options.client;
     this.prefix = options.indexPrefix;
     this.refresh = options.refresh ?? false;
+    this.refreshInterval = options.refreshInterval;
   }
 
   async index(tenant: string, resourceType: string, id: string, versionId: string, entries: readonly IndexEntry[]): Promise<void> {
@@ -71,7 +75,7 @@ export class OpenSearchIndexWriter implements SearchIndexWriter {
     try {
       await this.client.indices.create({
         index: physicalIndexName(this.prefix, resourceType),
-        body: { ...indexBody(), aliases: { [alias]: {} } },
+        body: { ...indexBody(this.refreshInterval), aliases: { [alias]: {} } },
       });
     } catch (error) {
       // Another writer created it first.

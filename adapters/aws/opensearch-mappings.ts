@@ -45,11 +45,16 @@ function compositeProperties(): Record<string, unknown> {
   return properties;
 }
 
-export function indexBody(): Record<string, unknown> {
+/**
+ * Settings and mappings of a new type index. `refreshInterval` bounds how long a write-path
+ * `refresh=wait_for` waits (OpenSearch's default is 1s).
+ */
+export function indexBody(refreshInterval?: string): Record<string, unknown> {
   return {
     settings: {
       number_of_shards: 1,
       number_of_replicas: 0,
+      ...(refreshInterval === undefined ? {} : { refresh_interval: refreshInterval }),
       analysis: {
         // _text/_content match words regardless of case and accents (search.html#text).
         analyzer: { fhir_text: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] } },

@@ -60,6 +60,7 @@ describeWithMotoAndOpenSearch('the AWS home end to end on moto and OpenSearch', 
       FHIR_OPENSEARCH_ENDPOINT: opensearchUrl,
       FHIR_OPENSEARCH_SIGV4: 'false',
       FHIR_OPENSEARCH_INDEX_PREFIX: indexPrefix,
+      FHIR_OPENSEARCH_REFRESH_INTERVAL: '100ms',
       FHIR_AUTH_MODE: 'none',
       LOG_LEVEL: 'silent',
     });

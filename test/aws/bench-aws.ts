@@ -1,7 +1,7 @@
 // Create / read / search figures on the AWS adapters against the local engines, beside the
 // embedded ones, through the same REST Lambda handler and API Gateway events (issue 6, "Proof").
 // Relative figures only: moto and a one-node OpenSearch are not AWS. Run with the engines up:
-//   services/start.sh && npx tsx test/aws/bench-aws.ts [requests]; services/stop.sh
+//   services/start.sh && npx tsx test/aws/bench-aws.ts [requests] [refresh interval]; services/stop.sh
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,8 @@ async function benchHome(home: string, handler: RestLambdaHandler, requests: num
   ];
 }
 
-export async function benchAws(requests = 500): Promise<OperationFigures[]> {
+/** `refreshInterval`: of the OpenSearch indexes; a write-path create waits up to this long. */
+export async function benchAws(requests = 500, refreshInterval = '1s'): Promise<OperationFigures[]> {
   const { motoEndpoint, opensearchUrl } = readEngines();
   if (motoEndpoint === undefined || opensearchUrl === undefined) throw new Error('Start the engines first: services/start.sh');
   process.env.AWS_ACCESS_KEY_ID ??= 'testing';
@@ -91,11 +92,12 @@ export async function benchAws(requests = 500): Promise<OperationFigures[]> {
   const aws = createAwsApp(parseAwsConfig({
     FHIR_TABLE_NAME: tableName, FHIR_DYNAMODB_ENDPOINT: motoEndpoint, FHIR_OPENSEARCH_ENDPOINT: opensearchUrl,
     FHIR_OPENSEARCH_SIGV4: 'false', FHIR_OPENSEARCH_INDEX_PREFIX: indexPrefix, FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent',
+    FHIR_OPENSEARCH_REFRESH_INTERVAL: refreshInterval,
   }));
   try {
     return [
       ...(await benchHome('embedded (SQLite)', createRestLambdaHandler(() => local.door), requests)),
-      ...(await benchHome('AWS adapters (moto + OpenSearch)', createRestLambdaHandler(() => aws.door), requests)),
+      ...(await benchHome(`AWS adapters (moto + OpenSearch, refresh ${refreshInterval})`, createRestLambdaHandler(() => aws.door), requests)),
     ];
   } finally {
     await local.close();
@@ -116,7 +118,7 @@ export function figuresTable(rows: readonly OperationFigures[]): string {
 }
 
 if (require.main === module) {
-  benchAws(Number(process.argv[2] ?? 500))
+  benchAws(Number(process.argv[2] ?? 500), process.argv[3] ?? '1s')
     .then((rows) => console.log(`## REST Lambda handler, 10 in flight (relative figures: emulators are not AWS)\n\n${figuresTable(rows)}`))
     .catch((error: unknown) => {
       console.error(error);

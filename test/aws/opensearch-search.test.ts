@@ -25,7 +25,8 @@ describeWithMotoAndOpenSearch('OpenSearchSearchIndex with DynamoDbResourceStore'
     const search: Client = openSearchClient(opensearchUrl);
     await ensureResourceTable(dynamo, tableName);
     const store = new DynamoDbResourceStore({ tableName, client: dynamo });
-    const writer = new OpenSearchIndexWriter({ client: search, indexPrefix, refresh: 'wait_for' });
+    // A short refresh interval keeps wait_for (read-after-write) from costing a second per put.
+    const writer = new OpenSearchIndexWriter({ client: search, indexPrefix, refresh: 'wait_for', refreshInterval: '100ms' });
     const index = new OpenSearchSearchIndex({ client: search, indexPrefix });
     return {
       async put(tenant: string, resources: readonly Resource[], lastUpdated = new Date().toISOString()): Promise<void> {
