@@ -41,6 +41,8 @@ const CONDITIONS = [
   ['68496003', 'Polyp of colon'], ['414545008', 'Ischemic heart disease'], ['399211009', 'History of myocardial infarction'],
 ] as const;
 
+export const CONDITION_CODES: readonly string[] = CONDITIONS.map(([code]) => code);
+
 /** Park-Miller: the same data on every run and machine. */
 function prng(seed: number): () => number {
   let s = seed;

@@ -2,7 +2,7 @@
 // observations and conditions (>= 100,000 resources by default) into the embedded store with
 // the SQLite search index, then reports p50/p99 latency of the core search engine (parse, SQL,
 // batched reads, Bundle) for typical searches. `npx tsx bench/search.ts [patients]`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
@@ -15,7 +15,7 @@ import type { WriteOperation } from '../core/ports/resource-store';
 import type { RequestContext } from '../core/request';
 import { createSearchEngine } from '../core/search/engine';
 import { extractIndexEntries } from '../core/search/extract';
-import { searchDataSet, SURNAMES, LAB_CODES } from './search-data';
+import { CONDITION_CODES, LAB_CODES, searchDataSet, SURNAMES } from './search-data';
 
 export interface SearchFigures {
   readonly name: string;
@@ -39,15 +39,19 @@ function percentile(sorted: readonly number[], p: number): number {
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 export async function benchSearch(patients = 10000, iterations = 300): Promise<SearchBenchResult> {
+  // SEARCH_BENCH_DB keeps the loaded database between runs (for tuning queries); by default a
+  // fresh temporary database is loaded and removed.
+  const kept = process.env['SEARCH_BENCH_DB'];
+  const reuse = kept !== undefined && existsSync(kept);
   const dir = mkdtempSync(path.join(tmpdir(), 'search-bench-'));
-  const store = new SqliteResourceStore({ filename: path.join(dir, 'bench.db'), indexWriter: sqliteSearchIndexWriter, synchronous: 'NORMAL' });
+  const store = new SqliteResourceStore({ filename: kept ?? path.join(dir, 'bench.db'), indexWriter: sqliteSearchIndexWriter, synchronous: 'NORMAL' });
   try {
     const tenant = 'default';
     const resources: Resource[] = searchDataSet(patients);
     const lastUpdated = '2025-01-01T00:00:00.000Z';
     let extractMs = 0;
     const started = performance.now();
-    for (let i = 0; i < resources.length; i += 1000) {
+    for (let i = 0; i < (reuse ? 0 : resources.length); i += 1000) {
       const batch = resources.slice(i, i + 1000);
       const t0 = performance.now();
       const writes: WriteOperation[] = batch.map((r) => {
@@ -77,6 +81,10 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       { name: 'chained (Observation subject:Patient.name)', type: 'Observation', query: (i) => `subject:Patient.name=${pick(SURNAMES, i)}&_total=none` },
       { name: '_include (Observation code + subject)', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&_include=Observation:subject&_total=none` },
       { name: '_sort (Patient -birthdate, gender)', type: 'Patient', query: (i) => `gender=${i % 2 === 0 ? 'female' : 'male'}&_sort=-birthdate&_total=none` },
+      { name: '_has (Patient with a Condition code)', type: 'Patient', query: (i) => `_has:Condition:patient:code=http://snomed.info/sct|${pick(CONDITION_CODES, i)}&_total=none` },
+      { name: '_revinclude (Patient + its Observations)', type: 'Patient', query: (i) => `_id=p${(i * 7919) % patients}&_revinclude=Observation:patient` },
+      { name: 'full text (_content)', type: 'Observation', query: (i) => `_content=${pick(['glucose', 'cholesterol', 'hemoglobin', 'creatinine'], i)}&_total=none` },
+      { name: 'token + date, accurate total', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&date=ge2024-01-01&_total=accurate` },
     ];
     const figures: SearchFigures[] = [];
     for (const c of cases) {

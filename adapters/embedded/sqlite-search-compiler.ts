@@ -156,11 +156,16 @@ export class SqlCompiler {
     const ref = this.alias('ref');
     const s = this.alias('s');
     const inner = this.condition(s, [sourceType], condition);
+    // The referring resources first (usually few), then their references by (rid, pk).
     return {
       key: 'typeid',
       select: `${ref}.target_type, ${ref}.target_id`,
-      from: `sp_reference ${ref} JOIN sp_resource ${s} ON ${s}.rid = ${ref}.rid`,
-      where: join([sql(`${ref}.pk = ? AND ${s}.tenant = ?`, paramKey(this.tenant, sourceType, param), this.tenant), inner], ' AND '),
+      from: `sp_reference ${ref}`,
+      where: join([
+        sql(`${ref}.pk = ? AND ${ref}.rid IN (SELECT ${s}.rid FROM sp_resource ${s} WHERE ${s}.tenant = ? AND ${s}.rtype = ? AND `, paramKey(this.tenant, sourceType, param), this.tenant, sourceType),
+        inner,
+        sql(')'),
+      ], ''),
       correlate: (r) => `${ref}.target_id = ${r}.id AND ${ref}.target_type = ${r}.rtype`,
       negated: false,
     };

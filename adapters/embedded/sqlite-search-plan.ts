@@ -3,9 +3,9 @@
 // costs far more than a page needs. So:
 // - each positive condition is counted up to a bound on its index; the smallest drives the query
 //   (IN) while the others are probed per row (EXISTS);
-// - when every condition is dense and there is no _sort, the page is first sought by walking
-//   the type's resources in rid order over a bounded number of rows, probing each condition:
-//   dense conditions fill a page after a few rows. Totals always use the driver.
+// - when every condition is dense and there is no _sort, the page is first sought by walking the
+//   type's resources in rid order over a bounded number of rows, probing each condition: dense
+//   conditions fill a page after a few rows. Totals use the driver, or index intersections.
 // A ge/lt pair on one date parameter gets a driver of its own (dateRangeDriver), a superset of
 // its matches read from a narrow slice of the date index; the pair is still probed exactly.
 import type { Database } from 'better-sqlite3';
@@ -27,8 +27,8 @@ export interface Plan {
   /** WHERE on `sp_resource r` driven by the most selective condition (page fallback, totals, sort). */
   readonly driven: Sql;
   /**
-   * For a single plain condition: the total straight from its index (the parameter key already
-   * fixes tenant and type, and deleted resources have no rows), without visiting resources.
+   * For plain conditions: the rows whose distinct count is the total, straight from the indexes
+   * (the parameter key already fixes tenant and type; deleted resources have no rows).
    */
   readonly countRows?: Sql;
   /** Whether the page should first be sought by the bounded walk. */
@@ -131,9 +131,15 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   }
   const driven = best === undefined ? probes : join([base, best.sql, ...probesOf(best.member)], ' AND ');
   // Dense everywhere (or nothing to drive from) and unsorted: a short walk usually fills the page.
-  const single = members.length === 1 && best?.member !== undefined && best.member.key === 'rid' && !best.member.setOnly && best.member.owner === undefined;
+  // Plain positive conditions only: their rows already fix tenant and type, so the total is the
+  // size of the intersection of their row sets, computed on the indexes alone.
+  const plain = members.length > 0 && members.every((m) => m.key === 'rid' && !m.negated && !m.setOnly && m.owner === undefined && m.exemptTypes === undefined);
+  const countRows = plain ? join(members.map((m) => sql(`SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text}`, ...m.where.params)), ' INTERSECT ') : undefined;
   return {
-    window: baseOf('w'), probes, driven, walkFirst: query.sort.length === 0 && fewest >= DENSE, dense: fewest >= DENSE,
-    ...(single && best ? { countRows: best.rows } : {}),
+    window: baseOf('w'), probes, driven,
+    // Probing chains and _has per row costs more than driving from them unless they are dense.
+    walkFirst: query.sort.length === 0 && fewest >= DENSE,
+    dense: fewest >= DENSE,
+    ...(countRows ? { countRows } : {}),
   };
 }

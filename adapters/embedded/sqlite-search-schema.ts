@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS sp_token (
   system TEXT, code TEXT, text TEXT
 );
 CREATE INDEX IF NOT EXISTS sp_token_code ON sp_token (pk, code, rid, system);
-CREATE INDEX IF NOT EXISTS sp_token_rid ON sp_token (rid, pk, code);
+CREATE INDEX IF NOT EXISTS sp_token_rid ON sp_token (rid, pk, code, system);
 CREATE TABLE IF NOT EXISTS sp_string (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   norm TEXT NOT NULL, exact TEXT NOT NULL
@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS sp_reference (
 CREATE INDEX IF NOT EXISTS sp_reference_target ON sp_reference (pk, target_id, target_type, rid);
 CREATE INDEX IF NOT EXISTS sp_reference_url ON sp_reference (pk, url) WHERE url IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sp_reference_ident ON sp_reference (pk, ident_value) WHERE ident_value IS NOT NULL;
-CREATE INDEX IF NOT EXISTS sp_reference_rid ON sp_reference (rid, pk);
+CREATE INDEX IF NOT EXISTS sp_reference_rid ON sp_reference (rid, pk, target_type, target_id);
 CREATE TABLE IF NOT EXISTS sp_uri (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   value TEXT NOT NULL

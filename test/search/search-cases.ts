@@ -142,6 +142,8 @@ export const searchCases: readonly SearchCase[] = [
   { name: '_sort token', path: 'Encounter', query: '_sort=-status', matches: ['Encounter/e2', 'Encounter/e1'], ordered: true },
   // totals and counts
   { name: '_summary=count', path: 'Patient', query: '_summary=count', matches: [], total: 4 },
+  { name: '_total=accurate over two conditions', path: 'Patient', query: 'gender=female&birthdate=lt1995&_total=accurate&_count=1&_sort=birthdate', matches: ['Patient/p1'], ordered: true, total: 2 },
+  { name: '_total=accurate with a negated condition', path: 'Patient', query: 'gender:not=female&_total=accurate', matches: ['Patient/p2', 'Patient/p4'], total: 2 },
   { name: '_total=accurate with a page', path: 'Patient', query: '_count=2&_total=accurate&_sort=birthdate', matches: ['Patient/p1', 'Patient/p2'], ordered: true, total: 4 },
   // compartments
   { name: 'compartment search', path: 'Patient/p1/Observation', query: '', matches: ['Observation/o1', 'Observation/o2'] },
