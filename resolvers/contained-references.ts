@@ -1,7 +1,7 @@
 // Contained references (`#id`, https://hl7.org/fhir/R4/references.html#contained) resolve
 // against the resource that contains the Reference. graphql-js gives a resolver only its parent
-// object, so every resource a resolver returns is indexed once: each nested object -> the
-// resource whose `contained` list `#id` refers to.
+// object, so each returned resource that has contained (or nested) resources is indexed once:
+// each nested object -> the resource whose `contained` list `#id` refers to.
 import { isJsonObject, isResource, type JsonValue, type Resource } from '../core/fhir-types';
 
 export type ContainerIndex = WeakMap<object, Resource>;
@@ -26,14 +26,24 @@ function walk(node: JsonValue | undefined, container: Resource, index: Container
   }
 }
 
-/** Indexes every resource found in a resolver's result (a resource, a list, a Connection). */
+/** Only these can hold a `#id` reference that points somewhere else than nowhere. */
+function mayHoldContainedReferences(resource: Resource): boolean {
+  const contained = resource['contained'];
+  return (Array.isArray(contained) && contained.length > 0) || resource.resourceType === 'Bundle' || resource.resourceType === 'Parameters';
+}
+
+/**
+ * Indexes the resources found in a resolver's result (a resource, a list, a Connection) that
+ * have contained resources or nest other resources; the rest are skipped, keeping the walk off
+ * the common path.
+ */
 export function indexContainers(value: unknown, index: ContainerIndex): void {
   if (Array.isArray(value)) {
     for (const item of value) indexContainers(item, index);
     return;
   }
   if (isResource(value)) {
-    walk(value, value, index);
+    if (mayHoldContainedReferences(value)) walk(value, value, index);
     return;
   }
   if (isJsonObject(value)) for (const item of Object.values(value)) indexContainers(item, index);
