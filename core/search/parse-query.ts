@@ -7,7 +7,7 @@ import type { SummaryMode } from '../format/subset';
 import type { Condition, IncludeSpec, Modifier, SearchQuery, SearchValue, SortKey, TotalMode } from './ast';
 import type { SearchParameterDefinition } from './parameter-types';
 import { getSearchParameter, isKnownResourceType } from './parameters';
-import { InvalidValue, parseValue, splitEscaped } from './parse-value';
+import { InvalidSearchValueError, parseValue, splitEscaped } from './parse-value';
 
 export interface ParseOptions {
   /** `Prefer: handling=strict`. */
@@ -35,7 +35,7 @@ export interface ParsedSearch {
   readonly applied: readonly (readonly [string, string])[];
 }
 
-class UnknownParameter extends Error {}
+class UnknownSearchParameterError extends Error {}
 
 const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
   // search.html#modifiers, per parameter type; :in/:not-in/:above/:below on tokens need a terminology server.
@@ -58,28 +58,28 @@ function lookup(types: readonly string[], code: string): SearchParameterDefiniti
   let found: SearchParameterDefinition | undefined;
   for (const type of types.length === 0 ? ['Resource'] : types) {
     const def = getSearchParameter(type, code);
-    if (def === undefined) throw new UnknownParameter(`Unknown search parameter '${code}' for ${types.length === 0 ? 'all resource types' : type}`);
+    if (def === undefined) throw new UnknownSearchParameterError(`Unknown search parameter '${code}' for ${types.length === 0 ? 'all resource types' : type}`);
     found ??= def;
   }
-  if (found === undefined) throw new UnknownParameter(`Unknown search parameter '${code}'`);
+  if (found === undefined) throw new UnknownSearchParameterError(`Unknown search parameter '${code}'`);
   return found;
 }
 
 function parseModifier(def: SearchParameterDefinition, code: string, raw: string | undefined): { modifier?: Modifier; typeModifier?: string } {
   if (raw === undefined) return {};
   if (def.type === 'reference' && isKnownResourceType(raw)) {
-    if (def.target && !def.target.includes(raw)) throw new InvalidValue(`'${code}' cannot refer to ${raw}`);
+    if (def.target && !def.target.includes(raw)) throw new InvalidSearchValueError(`'${code}' cannot refer to ${raw}`);
     return { modifier: 'type', typeModifier: raw };
   }
   const allowed = MODIFIERS[def.type] ?? [];
-  if (!(allowed as readonly string[]).includes(raw)) throw new InvalidValue(`Modifier ':${raw}' is not supported on ${def.type} parameter '${code}'`);
+  if (!(allowed as readonly string[]).includes(raw)) throw new InvalidSearchValueError(`Modifier ':${raw}' is not supported on ${def.type} parameter '${code}'`);
   return { modifier: raw as Modifier };
 }
 
 function parseComposite(def: SearchParameterDefinition, code: string, text: string, now: number): SearchValue {
   const components = def.component ?? [];
   const parts = splitEscaped(text, '$');
-  if (parts.length !== components.length) throw new InvalidValue(`'${code}' needs ${components.length} components separated by $`);
+  if (parts.length !== components.length) throw new InvalidSearchValueError(`'${code}' needs ${components.length} components separated by $`);
   return { kind: 'composite', components: components.map((c, i) => parseValue(c.type, parts[i] ?? '', undefined, undefined, now)) };
 }
 
@@ -89,14 +89,14 @@ function parseParam(types: readonly string[], head: string, value: string, now: 
   const def = lookup(types, code);
   const { modifier, typeModifier } = parseModifier(def, code, colon < 0 ? undefined : head.slice(colon + 1));
   if (modifier === 'missing') {
-    if (value !== 'true' && value !== 'false') throw new InvalidValue(`:missing takes true or false, not '${value}'`);
+    if (value !== 'true' && value !== 'false') throw new InvalidSearchValueError(`:missing takes true or false, not '${value}'`);
     return { kind: 'param', param: code, type: def.type, modifier, missing: value === 'true', values: [] };
   }
   const texts = splitEscaped(value, ',');
   let values: SearchValue[];
   if (code === '_text' || code === '_content') values = texts.map((t) => parseValue('special', t, undefined, undefined, now));
   else if (def.type === 'composite') values = texts.map((t) => parseComposite(def, code, t, now));
-  else if (def.type === 'special') throw new InvalidValue(`'${code}' is not supported`);
+  else if (def.type === 'special') throw new InvalidSearchValueError(`'${code}' is not supported`);
   else values = texts.map((t) => parseValue(def.type, t, modifier, typeModifier, now));
   const components = def.component?.map((c) => ({ param: c.code, type: c.type }));
   return { kind: 'param', param: code, type: code === '_text' || code === '_content' ? 'special' : def.type, values, ...(modifier ? { modifier } : {}), ...(components ? { components } : {}) };
@@ -104,13 +104,13 @@ function parseParam(types: readonly string[], head: string, value: string, now: 
 
 /** One query parameter (name may carry modifiers, chains and _has) as a condition on `types`. */
 export function parseCondition(types: readonly string[], name: string, value: string, now: number, depth = 0): Condition {
-  if (depth > MAX_CHAIN_DEPTH) throw new InvalidValue(`Chains deeper than ${MAX_CHAIN_DEPTH} are not supported`);
+  if (depth > MAX_CHAIN_DEPTH) throw new InvalidSearchValueError(`Chains deeper than ${MAX_CHAIN_DEPTH} are not supported`);
   if (name.startsWith('_has:')) {
     const [, sourceType = '', param = '', ...rest] = name.split(':');
-    if (!isKnownResourceType(sourceType)) throw new InvalidValue(`_has: unknown resource type '${sourceType}'`);
+    if (!isKnownResourceType(sourceType)) throw new InvalidSearchValueError(`_has: unknown resource type '${sourceType}'`);
     const def = getSearchParameter(sourceType, param);
-    if (def?.type !== 'reference') throw new InvalidValue(`_has: '${param}' is not a reference parameter of ${sourceType}`);
-    if (rest.length === 0) throw new InvalidValue('_has needs _has:Type:reference:parameter');
+    if (def?.type !== 'reference') throw new InvalidSearchValueError(`_has: '${param}' is not a reference parameter of ${sourceType}`);
+    if (rest.length === 0) throw new InvalidSearchValueError('_has needs _has:Type:reference:parameter');
     return { kind: 'has', resourceType: sourceType, param, condition: parseCondition([sourceType], rest.join(':'), value, now, depth + 1) };
   }
   const dot = name.indexOf('.');
@@ -120,17 +120,17 @@ export function parseCondition(types: readonly string[], name: string, value: st
   const colon = head.indexOf(':');
   const code = colon < 0 ? head : head.slice(0, colon);
   const def = lookup(types, code);
-  if (def.type !== 'reference') throw new InvalidValue(`'${code}' is not a reference parameter and cannot be chained`);
+  if (def.type !== 'reference') throw new InvalidSearchValueError(`'${code}' is not a reference parameter and cannot be chained`);
   const typeModifier = colon < 0 ? undefined : head.slice(colon + 1);
   const innerCode = (rest.split('.')[0] ?? '').split(':')[0] ?? '';
   let targetTypes: string[];
   if (typeModifier !== undefined) {
-    if (!isKnownResourceType(typeModifier)) throw new InvalidValue(`'${typeModifier}' is not a resource type`);
+    if (!isKnownResourceType(typeModifier)) throw new InvalidSearchValueError(`'${typeModifier}' is not a resource type`);
     targetTypes = [typeModifier];
   } else {
     targetTypes = (def.target ?? []).filter((t) => innerCode.startsWith('_has') || getSearchParameter(t, innerCode) !== undefined);
   }
-  if (targetTypes.length === 0) throw new InvalidValue(`No target of '${code}' has a parameter '${innerCode}'`);
+  if (targetTypes.length === 0) throw new InvalidSearchValueError(`No target of '${code}' has a parameter '${innerCode}'`);
   // With several targets, each is parsed on its own so that the inner definition is the right one.
   const targets = targetTypes.map((t) => ({ resourceType: t, condition: parseCondition([t], rest, value, now, depth + 1) }));
   return { kind: 'chain', param: code, targets };
@@ -139,13 +139,13 @@ export function parseCondition(types: readonly string[], name: string, value: st
 function parseInclude(value: string, iterate: boolean, reverse: boolean, types: readonly string[]): IncludeSpec {
   if (value === '*') return { sourceType: '*', param: '*', iterate };
   const [sourceType = '', param = '', targetType] = value.split(':');
-  if (!isKnownResourceType(sourceType)) throw new InvalidValue(`'${sourceType}' is not a resource type`);
-  if (!reverse && !iterate && types.length > 0 && !types.includes(sourceType)) throw new InvalidValue(`_include source '${sourceType}' is not a searched type`);
+  if (!isKnownResourceType(sourceType)) throw new InvalidSearchValueError(`'${sourceType}' is not a resource type`);
+  if (!reverse && !iterate && types.length > 0 && !types.includes(sourceType)) throw new InvalidSearchValueError(`_include source '${sourceType}' is not a searched type`);
   if (param !== '*') {
     const def = getSearchParameter(sourceType, param);
-    if (def?.type !== 'reference') throw new InvalidValue(`'${param}' is not a reference parameter of ${sourceType}`);
+    if (def?.type !== 'reference') throw new InvalidSearchValueError(`'${param}' is not a reference parameter of ${sourceType}`);
   }
-  if (targetType !== undefined && !isKnownResourceType(targetType)) throw new InvalidValue(`'${targetType}' is not a resource type`);
+  if (targetType !== undefined && !isKnownResourceType(targetType)) throw new InvalidSearchValueError(`'${targetType}' is not a resource type`);
   return { sourceType, param, ...(targetType !== undefined ? { targetType } : {}), iterate };
 }
 
@@ -154,7 +154,7 @@ function parseSort(value: string, types: readonly string[]): SortKey[] {
     const descending = item.startsWith('-');
     const code = descending ? item.slice(1) : item;
     const def = lookup(types, code);
-    if (def.type === 'composite' || def.type === 'special' || code === '_text' || code === '_content') throw new InvalidValue(`Cannot sort by '${code}'`);
+    if (def.type === 'composite' || def.type === 'special' || code === '_text' || code === '_content') throw new InvalidSearchValueError(`Cannot sort by '${code}'`);
     return { param: code, type: def.type, descending };
   });
 }
@@ -184,40 +184,40 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       if (base === '_format' || base === '_pretty' || base === '_type') continue;
       if (name === '_cursor') cursor = value;
       else if (name === '_count') {
-        if (!/^\d+$/.test(value)) throw new InvalidValue(`_count must be a non-negative integer, not '${value}'`);
+        if (!/^\d+$/.test(value)) throw new InvalidSearchValueError(`_count must be a non-negative integer, not '${value}'`);
         count = Math.min(Number(value), options.maxCount);
       } else if (name === '_total') {
-        if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw new InvalidValue(`_total must be none, estimate or accurate, not '${value}'`);
+        if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw new InvalidSearchValueError(`_total must be none, estimate or accurate, not '${value}'`);
         total = value;
       } else if (name === '_sort') sort = parseSort(value, types);
       else if (base === '_include' || base === '_revinclude') {
         const mod = name.slice(base.length + 1);
-        if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new InvalidValue(`Unknown modifier ':${mod}' on ${base}`);
+        if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new InvalidSearchValueError(`Unknown modifier ':${mod}' on ${base}`);
         const spec = parseInclude(value, mod !== '', base === '_revinclude', types);
         (base === '_include' ? include : revinclude).push(spec);
       } else if (name === '_summary') {
-        if (!SUMMARY_MODES.includes(value)) throw new InvalidValue(`_summary must be one of ${SUMMARY_MODES.join(', ')}, not '${value}'`);
+        if (!SUMMARY_MODES.includes(value)) throw new InvalidSearchValueError(`_summary must be one of ${SUMMARY_MODES.join(', ')}, not '${value}'`);
         summary = value as SummaryMode;
       } else if (name === '_elements') {
         elements = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
       } else if (name === '_list') {
         const ids = value.split(',').filter((id) => id !== '');
         // Functional lists ($current-allergies ...) need a definition of "current": not supported.
-        if (ids.length === 0 || ids.some((id) => !/^[A-Za-z0-9\-.]{1,64}$/.test(id))) throw new InvalidValue(`_list takes List ids, not '${value}'`);
+        if (ids.length === 0 || ids.some((id) => !/^[A-Za-z0-9\-.]{1,64}$/.test(id))) throw new InvalidSearchValueError(`_list takes List ids, not '${value}'`);
         conditions.push({ kind: 'list', ids });
       } else if (name === '_contained' || name === '_containedType') {
         // search.html#contained: only the default (contained resources are not searched) is supported.
-        if (value !== (name === '_contained' ? 'false' : 'container')) throw new InvalidValue(`${name}=${value} is not supported`);
+        if (value !== (name === '_contained' ? 'false' : 'container')) throw new InvalidSearchValueError(`${name}=${value} is not supported`);
       } else if (CONTROL.has(base)) {
-        throw new InvalidValue(`Modifiers are not allowed on ${base}`);
+        throw new InvalidSearchValueError(`Modifiers are not allowed on ${base}`);
       } else {
         conditions.push(parseCondition(types, name, value, now));
       }
       if (name !== '_cursor') applied.push([name, value]);
     } catch (error) {
-      if (!(error instanceof InvalidValue) && !(error instanceof UnknownParameter)) throw error;
+      if (!(error instanceof InvalidSearchValueError) && !(error instanceof UnknownSearchParameterError)) throw error;
       if (options.strict) {
-        throw new FhirError(error instanceof UnknownParameter ? 'UNKNOWN_SEARCH_PARAMETER' : 'INVALID_SEARCH', `${name}: ${error.message}`, { expression: [name] });
+        throw new FhirError(error instanceof UnknownSearchParameterError ? 'UNKNOWN_SEARCH_PARAMETER' : 'INVALID_SEARCH', `${name}: ${error.message}`, { expression: [name] });
       }
       ignored.push({ name, reason: error.message });
     }

@@ -1,5 +1,5 @@
 // Parsing of one search value by parameter type (https://hl7.org/fhir/R4/search.html#ptypes).
-// Throws InvalidValue with a message; the query parser turns it into a FhirError naming the
+// Throws InvalidSearchValueError with a message; the query parser turns it into a FhirError naming the
 // parameter (strict) or an ignored-parameter report (lenient).
 import type { Modifier, Prefix, SearchValue } from './ast';
 import { parseDateRange } from './date-range';
@@ -7,7 +7,7 @@ import { normalizeString } from './normalize';
 import type { SearchParamType } from './parameter-types';
 import { parseReference } from './reference';
 
-export class InvalidValue extends Error {}
+export class InvalidSearchValueError extends Error {}
 
 const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
 
@@ -43,7 +43,7 @@ function splitPrefix(value: string): [Prefix, string] {
 
 /** The implicit range of a decimal (search.html#number: "100" means [99.5, 100.5)). */
 export function numberRange(text: string): { value: number; low: number; high: number } {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new InvalidValue(`'${text}' is not a number`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new InvalidSearchValueError(`'${text}' is not a number`);
   const value = Number(text);
   const [mantissa = '', exponent] = text.toLowerCase().split('e');
   const decimals = mantissa.includes('.') ? (mantissa.split('.')[1] ?? '').length : 0;
@@ -60,7 +60,7 @@ function approximate(prefix: Prefix, low: number, high: number, spread: number):
 function parseDate(text: string, now: number): SearchValue {
   const [prefix, rest] = splitPrefix(text);
   const range = parseDateRange(rest);
-  if (!range) throw new InvalidValue(`'${text}' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime)`);
+  if (!range) throw new InvalidSearchValueError(`'${text}' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime)`);
   const spread = Math.max(86400000, Math.abs(now - range.start) * 0.1);
   return { kind: 'date', prefix, ...approximate(prefix, range.start, range.end, spread) };
 }
@@ -90,13 +90,13 @@ function parseToken(text: string, modifier: Modifier | undefined): SearchValue {
   if (modifier === 'text') return { kind: 'token-text', value: normalizeString(unescape(text)) };
   if (modifier === 'of-type') {
     const parts = splitEscaped(text, '|');
-    if (parts.length !== 3 || parts.some((p) => p === '')) throw new InvalidValue(`:of-type needs system|code|value, not '${text}'`);
+    if (parts.length !== 3 || parts.some((p) => p === '')) throw new InvalidSearchValueError(`:of-type needs system|code|value, not '${text}'`);
     const [system = '', code = '', value = ''] = parts.map(unescape);
     return { kind: 'token', system, code: `${code}|${value}` };
   }
   const parts = splitEscaped(text, '|');
   if (parts.length === 1) return { kind: 'token', code: unescape(parts[0] ?? '') };
-  if (parts.length !== 2) throw new InvalidValue(`'${text}' has more than one unescaped |`);
+  if (parts.length !== 2) throw new InvalidSearchValueError(`'${text}' has more than one unescaped |`);
   const [system = '', code = ''] = parts.map(unescape);
   return { kind: 'token', system: system === '' ? null : system, ...(code === '' ? {} : { code }) };
 }
@@ -112,7 +112,7 @@ function parseReferenceValue(text: string, modifier: Modifier | undefined, typeM
   if (typeModifier !== undefined) {
     if (raw.includes('/')) {
       const p = parseReference(raw);
-      if (p.targetType !== typeModifier) throw new InvalidValue(`'${raw}' is not a ${typeModifier} reference`);
+      if (p.targetType !== typeModifier) throw new InvalidSearchValueError(`'${raw}' is not a ${typeModifier} reference`);
       return { kind: 'reference', targetType: typeModifier, ...(p.targetId ? { id: p.targetId } : {}) };
     }
     return { kind: 'reference', targetType: typeModifier, id: raw };
@@ -127,7 +127,7 @@ function parseReferenceValue(text: string, modifier: Modifier | undefined, typeM
 
 /** Parses one (comma-separated part of a) value. `typeModifier` is the `:[type]` of a reference. */
 export function parseValue(type: SearchParamType, text: string, modifier: Modifier | undefined, typeModifier: string | undefined, now: number): SearchValue {
-  if (text === '') throw new InvalidValue('empty value');
+  if (text === '') throw new InvalidSearchValueError('empty value');
   switch (type) {
     case 'token': return parseToken(text, modifier);
     case 'string': return { kind: 'string', value: modifier === 'exact' ? unescape(text) : normalizeString(unescape(text)) };
@@ -137,6 +137,6 @@ export function parseValue(type: SearchParamType, text: string, modifier: Modifi
     case 'reference': return parseReferenceValue(text, modifier, typeModifier);
     case 'uri': return { kind: 'uri', value: unescape(text) };
     case 'special': return { kind: 'text', terms: unescape(text).split(/\s+/).filter((t) => t.length > 0) };
-    default: throw new InvalidValue(`parameters of type ${type} are parsed by the caller`);
+    default: throw new InvalidSearchValueError(`parameters of type ${type} are parsed by the caller`);
   }
 }
