@@ -18,3 +18,7 @@ test('defaults: us-east-1, SigV4-signed OpenSearch, index prefix fhir, single te
 test('an index prefix OpenSearch would refuse (upper case) is a configuration error', () => {
   expect(() => parseAwsConfig({ FHIR_TABLE_NAME: 't', FHIR_AUTH_MODE: 'none', FHIR_OPENSEARCH_INDEX_PREFIX: 'FHIR' })).toThrow(/FHIR_OPENSEARCH_INDEX_PREFIX/);
 });
+
+test('SMART mode needs the issuer, audience and JWKS URL of its authorization server', () => {
+  expect(() => parseAwsConfig({ FHIR_TABLE_NAME: 't', FHIR_AUTH_MODE: 'smart', FHIR_SMART_ISSUER: 'https://auth.example.org' })).toThrow(/FHIR_SMART_ISSUER, FHIR_SMART_AUDIENCE and FHIR_SMART_JWKS_URI/);
+});

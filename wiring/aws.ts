@@ -56,10 +56,14 @@ export const awsConfigSchema = z.object({
   /** Sign OpenSearch requests with SigV4 (Amazon OpenSearch Service). Off for a local node. */
   FHIR_OPENSEARCH_SIGV4: booleanFlag.default(true),
   FHIR_MULTI_TENANCY: booleanFlag.default(false),
-  /** cognito (the default) or none (explicitly unauthenticated, for local engines only). */
-  FHIR_AUTH_MODE: z.enum(['cognito', 'none']).default('cognito'),
+  /** cognito (groups, the default), smart (SMART scopes) or none (unauthenticated, local engines only). */
+  FHIR_AUTH_MODE: z.enum(['cognito', 'smart', 'none']).default('cognito'),
   FHIR_COGNITO_USER_POOL_ID: z.string().min(1).optional(),
   FHIR_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** SMART mode: the authorization server's issuer, the expected audience and its JWKS URL. */
+  FHIR_SMART_ISSUER: z.url().optional(),
+  FHIR_SMART_AUDIENCE: z.string().min(1).optional(),
+  FHIR_SMART_JWKS_URI: z.url().optional(),
   FHIR_ACCESS_POLICY_FILE: z.string().optional(),
   /** The AppSync GraphQL URL the stream processor publishes committed changes to. */
   FHIR_APPSYNC_URL: z.url().optional(),
@@ -82,6 +86,9 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
   const config = result.data;
   if (config.FHIR_AUTH_MODE === 'cognito' && (!config.FHIR_COGNITO_USER_POOL_ID || !config.FHIR_COGNITO_CLIENT_ID)) {
     throw new ConfigError('Invalid AWS configuration:\n  FHIR_COGNITO_USER_POOL_ID and FHIR_COGNITO_CLIENT_ID are required when FHIR_AUTH_MODE is cognito');
+  }
+  if (config.FHIR_AUTH_MODE === 'smart' && (!config.FHIR_SMART_ISSUER || !config.FHIR_SMART_AUDIENCE || !config.FHIR_SMART_JWKS_URI)) {
+    throw new ConfigError('Invalid AWS configuration:\n  FHIR_SMART_ISSUER, FHIR_SMART_AUDIENCE and FHIR_SMART_JWKS_URI are required when FHIR_AUTH_MODE is smart');
   }
   return config;
 }
@@ -115,6 +122,17 @@ const noSearchIndex = {
   search: (): Promise<never> => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Search needs an OpenSearch domain (FHIR_OPENSEARCH_ENDPOINT)')),
 };
 
+function createVerifier(config: AwsConfig): JwtTokenVerifier | undefined {
+  switch (config.FHIR_AUTH_MODE) {
+    case 'cognito':
+      return new JwtTokenVerifier({ mode: 'cognito', userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '', clientId: config.FHIR_COGNITO_CLIENT_ID ?? '' });
+    case 'smart':
+      return new JwtTokenVerifier({ mode: 'smart', issuer: config.FHIR_SMART_ISSUER ?? '', audience: config.FHIR_SMART_AUDIENCE ?? '', jwksUri: config.FHIR_SMART_JWKS_URI ?? '' });
+    case 'none':
+      return undefined;
+  }
+}
+
 /** Builds the core's dependencies and front door once per Lambda container. */
 export function createAwsApp(config: AwsConfig, log: Logger = createLogger(config.LOG_LEVEL)): AwsApp {
   const clients = createClients(config);
@@ -142,7 +160,7 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
   const index = clients.openSearch ? new OpenSearchSearchIndex({ client: clients.openSearch, indexPrefix: config.FHIR_OPENSEARCH_INDEX_PREFIX }) : noSearchIndex;
   const accessConfig: AccessPolicyConfig = {
     ...loadAccessPolicyConfigFile(config.FHIR_ACCESS_POLICY_FILE ?? join(__dirname, '..', 'config', 'access-policy.json')),
-    mode: 'cognito-groups',
+    mode: config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito-groups',
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
   // Changes reach subscribers from the stream processor (DESIGN.md: AWS data path), not from the
@@ -163,9 +181,7 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
     newId: randomUUID,
     log,
   };
-  const verifier = config.FHIR_AUTH_MODE === 'cognito'
-    ? new JwtTokenVerifier({ mode: 'cognito', userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '', clientId: config.FHIR_COGNITO_CLIENT_ID ?? '' })
-    : undefined;
+  const verifier = createVerifier(config);
   const binaries = config.FHIR_BINARY_BUCKET
     ? new S3BinaryStore({
       bucket: config.FHIR_BINARY_BUCKET,
