@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { allowAllPolicy } from '../../core/authz/access-policy';
 import { defaultCoreConfig } from '../../core/config';
 import type { Resource } from '../../core/fhir-types';
@@ -121,5 +124,21 @@ describe('SqliteSearchIndex', () => {
     expect(await walk('given')).toEqual(expected(false));
     expect(await walk('-given')).toEqual(expected(true));
     await store.close();
+  });
+
+  it('rebuilds the index from the stored resources when the index schema changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'search-migrate-'));
+    const filename = join(dir, 'fhir.sqlite');
+    const first = new SqliteResourceStore({ filename, indexWriter: sqliteSearchIndexWriter });
+    await first.commit('default', [{ resourceType: 'Patient', id: 'a', expectedVersionId: null, versionId: '1', lastUpdated: '2024-01-01T00:00:00.000Z', resource: { resourceType: 'Patient', id: 'a', name: [{ family: 'Kept' }] }, index: extractIndexEntries({ resourceType: 'Patient', id: 'a', name: [{ family: 'Kept' }] }) }]);
+    // As if written by an older index schema.
+    first.database.exec("UPDATE sp_meta SET value = 0 WHERE key = 'schema_version'; DELETE FROM sp_string;");
+    await first.close();
+    const reopened = new SqliteResourceStore({ filename, indexWriter: sqliteSearchIndexWriter });
+    const engine = createSearchEngine({ index: new SqliteSearchIndex(reopened.database), store: reopened, access: allowAllPolicy, config: defaultCoreConfig });
+    const bundle = await engine.search(ctx, { resourceType: 'Patient' }, [['family', 'kept']], { strict: true });
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(bundle.entry?.map((e) => e.resource?.id)).toEqual(['a']);
   });
 });

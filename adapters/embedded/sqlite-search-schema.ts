@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
-export const SEARCH_SCHEMA_VERSION = 1;
+/** Bump on any change below: migrateSearchSchema then rebuilds the index from the stored resources. */
+export const SEARCH_SCHEMA_VERSION = 2;
 
 const ddl = `
 -- One row per current (not deleted) resource. rid orders results by default: it grows with
@@ -82,8 +83,21 @@ export const NARROW_MS = 86400000;
 
 export const VALUE_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_number', 'sp_quantity', 'sp_reference', 'sp_uri'] as const;
 
-export function migrateSearchSchema(db: Database): void {
+const DROP = ['sp_fts', 'sp_resource', ...VALUE_TABLES].map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n');
+
+/**
+ * Creates the index tables. Returns true when they were (re)created empty over an index of
+ * another schema version, so that the caller re-extracts every stored resource.
+ */
+export function migrateSearchSchema(db: Database): boolean {
+  db.exec('CREATE TABLE IF NOT EXISTS sp_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)');
+  const found = db.prepare<[], number>("SELECT value FROM sp_meta WHERE key = 'schema_version'").pluck().get();
+  const hadIndex = db.prepare<[], number>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sp_resource'").pluck().get() === 1;
+  const stale = found !== SEARCH_SCHEMA_VERSION && (found !== undefined || hadIndex);
+  if (stale) db.exec(DROP);
   db.exec(ddl);
+  db.prepare("INSERT INTO sp_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(SEARCH_SCHEMA_VERSION);
+  return stale;
 }
 
 const keyCache = new Map<string, number>();

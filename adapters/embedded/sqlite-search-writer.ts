@@ -2,6 +2,8 @@
 // the store's commit transaction, so a search right after an acknowledged write sees it
 // (issue 3, "Indexing happens in the same transaction as the write").
 import type { Database, Statement } from 'better-sqlite3';
+import type { Resource } from '../../core/fhir-types';
+import { extractIndexEntries } from '../../core/search/extract';
 import type { IndexEntry } from '../../core/search/index-entry';
 import type { SqliteIndexWriter } from './sqlite-index-writer';
 import { migrateSearchSchema, NARROW_MS, paramKey, VALUE_TABLES } from './sqlite-search-schema';
@@ -71,9 +73,29 @@ function insertValue(s: Statements, rid: number, pk: number, grp: number, entry:
   if (columns !== undefined && stmt !== undefined) stmt.run(rid, pk, grp, ...columns);
 }
 
+/**
+ * Re-extracts the index of every current resource, after the index tables changed schema: a data
+ * directory written by an older version keeps working (the store's resource_current table,
+ * adapters/embedded/sqlite-schema.ts, is the source).
+ */
+function reindexAll(db: Database): void {
+  const hasStore = db.prepare<[], number>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'resource_current'").pluck().get() === 1;
+  if (!hasStore) return;
+  const rows = db.prepare<[], { tenant: string; resource_type: string; id: string; resource: string }>(
+    'SELECT tenant, resource_type, id, resource FROM resource_current WHERE deleted = 0 AND resource IS NOT NULL',
+  );
+  db.transaction(() => {
+    for (const row of rows.all()) {
+      const resource = JSON.parse(row.resource) as Resource;
+      sqliteSearchIndexWriter.write(db, row.tenant, row.resource_type, row.id, extractIndexEntries(resource));
+    }
+  })();
+}
+
 export const sqliteSearchIndexWriter: SqliteIndexWriter = {
   migrate(db: Database): void {
-    migrateSearchSchema(db);
+    const rebuild = migrateSearchSchema(db);
+    if (rebuild) reindexAll(db);
   },
 
   write(db: Database, tenant: string, resourceType: string, id: string, entries: readonly IndexEntry[]): void {
