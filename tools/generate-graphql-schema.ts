@@ -102,11 +102,10 @@ enum ResourceChangeAction {
   delete
 }
 
-"""
-A committed change, after commit, in order per resource. resource is absent for a delete.
-audience lists who may read it (group:<name>), so that AppSync's subscription filter can keep
-each subscriber to what it may read, in its tenant.
-"""
+# A committed change, after commit, in order per resource. resource is absent for a delete.
+# audience lists who may read it (group:<name>), so that AppSync's subscription filter can keep
+# each subscriber to what it may read, in its tenant. (Comments, not descriptions: the schema
+# uses nothing AppSync might not take.)
 type ResourceChange @aws_cognito_user_pools @aws_iam {
   tenant: String!
   action: ResourceChangeAction!
@@ -124,7 +123,7 @@ type DeleteResult {
   versionId: String
 }
 
-"Fields every FHIR resource has (https://hl7.org/fhir/R4/resource.html)."
+# Fields every FHIR resource has (https://hl7.org/fhir/R4/resource.html).
 interface Resource {
   resourceType: String!
   id: ID

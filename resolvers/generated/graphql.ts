@@ -664,7 +664,6 @@ export type RelatedArtifact = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
-/** Fields every FHIR resource has (https://hl7.org/fhir/R4/resource.html). */
 export type Resource = {
   ResourceList?: Maybe<Array<Maybe<Resource>>>;
   id?: Maybe<Scalars['ID']['output']>;
@@ -675,7 +674,6 @@ export type Resource = {
 };
 
 
-/** Fields every FHIR resource has (https://hl7.org/fhir/R4/resource.html). */
 export type ResourceResourceListArgs = {
   _count?: InputMaybe<Scalars['Int']['input']>;
   _cursor?: InputMaybe<Scalars['String']['input']>;
@@ -685,11 +683,6 @@ export type ResourceResourceListArgs = {
   _type: Scalars['String']['input'];
 };
 
-/**
- * A committed change, after commit, in order per resource. resource is absent for a delete.
- * audience lists who may read it (group:<name>), so that AppSync's subscription filter can keep
- * each subscriber to what it may read, in its tenant.
- */
 export type ResourceChange = {
   __typename?: 'ResourceChange';
   action: ResourceChangeAction;

@@ -100,7 +100,7 @@ describe('Reference.resource', () => {
   });
 
   test('resolves contained references inside each Bundle entry against that entry', async () => {
-    const entry = (family: string, i: number): Record<string, unknown> => ({
+    const entry = (family: string, i: number): { fullUrl: string; resource: Resource } => ({
       fullUrl: `urn:uuid:20000000-0000-0000-0000-00000000000${i}`,
       resource: observation('#p', { contained: [{ resourceType: 'Patient', id: 'p', name: [{ family }] }] }),
     });

@@ -196,3 +196,14 @@ describe('subscriptions', () => {
     expect(rootField(schema.getSubscriptionType(), 'onResourceChange').type.toString()).toBe(rootField(schema.getMutationType(), 'publishResourceChange').type.toString());
   });
 });
+
+test('carries no descriptions: every byte of the 1 MB budget is schema', () => {
+  const described: string[] = [];
+  visit(document, {
+    enter(node) {
+      if ('description' in node && node.description != null && 'name' in node && node.name !== undefined) described.push(node.name.value);
+    },
+  });
+
+  expect(described).toEqual([]);
+});
