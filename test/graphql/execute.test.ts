@@ -1,7 +1,7 @@
 // GraphQL execution over the real core (SQLite, validation, access policy): the same
 // interactions and errors as REST (issue 4: Execution).
 import type { Principal } from '../../core/request';
-import { createGraphqlService, type GraphqlResponse, type GraphqlService } from '../../resolvers/execute-graphql';
+import { createGraphqlService, executeGraphql, type GraphqlResponse, type GraphqlService } from '../../resolvers/execute-graphql';
 import { createHarness, type GraphqlHarness } from './harness';
 
 let harness: GraphqlHarness;
@@ -133,5 +133,15 @@ describe('read', () => {
     const response = await run('subscription { onResourceChange { id } }');
 
     expect(response.errors?.[0]?.message).toMatch(/WebSocket/);
+  });
+});
+
+describe('executeGraphql', () => {
+  test('executes with a service cached per CoreDeps', async () => {
+    const created = await createPatient({ gender: 'unknown' });
+
+    const response = await executeGraphql({ query: 'query ($id: ID!) { Patient(id: $id) { gender } }', variables: { id: created.id } }, harness.context(), harness.deps);
+
+    expect(response).toEqual({ data: { Patient: { gender: 'unknown' } } });
   });
 });
