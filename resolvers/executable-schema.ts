@@ -138,7 +138,16 @@ export function createExecutableSchema(sdl: string): GraphQLSchema {
   for (const type of resourceTypes) {
     const reverse = schema.getType(type);
     const field = isObjectType(reverse) ? reverse.getFields()['ResourceList'] : undefined;
-    if (field) field.resolve = guarded((source, args, context) => (isResource(source) ? reverseListField(source, args, context) : []));
+    if (field) {
+      field.resolve = guarded((source, args, context, info) => {
+        // The results are returned as the Resource interface: their type must be in this (possibly subset) schema.
+        const target = args['_type'];
+        if (typeof target !== 'string' || !isObjectType(info.schema.getType(target)) || !resourceTypes.includes(target)) {
+          throw new FhirError('UNKNOWN_RESOURCE_TYPE', `'${String(target)}' is not a resource type of this GraphQL schema`, { expression: ['_type'] });
+        }
+        return isResource(source) ? reverseListField(source, args, context) : [];
+      });
+    }
   }
   const reference = schema.getType('Reference');
   const resourceField = isObjectType(reference) ? reference.getFields()['resource'] : undefined;

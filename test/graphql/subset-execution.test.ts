@@ -44,3 +44,11 @@ test('references between subset types resolve', async () => {
 
   expect(response).toEqual({ data: { Observation: { subject: { resource: { gender: 'female' } } } } });
 });
+
+test('a reverse lookup of a type outside the subset is UNKNOWN_RESOURCE_TYPE', async () => {
+  const patient = await store({ resourceType: 'Patient' });
+
+  const response = await service.execute({ query: `{ Patient(id: "${patient}") { ResourceList(_type: "Encounter", _reference: "subject") { id } } }` }, harness.context());
+
+  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_RESOURCE_TYPE', operationOutcome: { issue: [{ expression: ['_type'] }] } });
+});
