@@ -64,7 +64,7 @@ start_moto() {
 
   local port
   port="$(env_value MOTO_PORT || true)"
-  if alive "$pidfile" && [[ -n "$port" ]] && curl -fsS -o /dev/null "http://127.0.0.1:$port/moto-api/"; then
+  if alive "$pidfile" && [[ -n "$port" ]] && curl -fsS -m 3 -o /dev/null "http://127.0.0.1:$port/moto-api/"; then
     log "moto already running (pid $(cat "$pidfile"), port $port)"
     return
   fi
@@ -87,7 +87,7 @@ start_moto() {
   # services/moto_server.py: moto's app with requests serialized (see the file for why).
   setsid "$venv/bin/python" "$ROOT/services/moto_server.py" --host 127.0.0.1 --port "$port" >"$logfile" 2>&1 < /dev/null &
   echo $! > "$pidfile"
-  wait_for moto "$pidfile" "$logfile" "curl -fsS -o /dev/null http://127.0.0.1:$port/moto-api/"
+  wait_for moto "$pidfile" "$logfile" "curl -fsS -m 3 -o /dev/null http://127.0.0.1:$port/moto-api/"
   set_env MOTO_PORT "$port"
   set_env MOTO_ENDPOINT "http://127.0.0.1:$port"
 }
@@ -104,11 +104,15 @@ start_opensearch() {
   local pidfile="$STATE/opensearch.pid" logfile="$STATE/opensearch.log"
   local project="$ROOT/services/opensearch" home="$STATE/opensearch"
   command -v java >/dev/null || die "java (17) is required for OpenSearch"
+  local java_major
+  java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [[ "${java_major%%.*}" =~ ^[0-9]+$ ]] && (( ${java_major%%.*} >= 17 )) \
+    || die "OpenSearch 2.19 needs Java 17 or newer; java on PATH is ${java_major:-unknown}"
   command -v mvn >/dev/null || die "mvn is required to build the OpenSearch launcher"
 
   local port
   port="$(env_value OPENSEARCH_PORT || true)"
-  if alive "$pidfile" && [[ -n "$port" ]] && curl -fsS -o /dev/null "http://127.0.0.1:$port/_cluster/health"; then
+  if alive "$pidfile" && [[ -n "$port" ]] && curl -fsS -m 3 -o /dev/null "http://127.0.0.1:$port/_cluster/health"; then
     log "OpenSearch already running (pid $(cat "$pidfile"), port $port)"
     return
   fi
@@ -134,7 +138,7 @@ start_opensearch() {
     "$home" "$port" "$tport" >"$logfile" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   wait_for OpenSearch "$pidfile" "$logfile" \
-    "curl -fsS -o /dev/null 'http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s'"
+    "curl -fsS -m 3 -o /dev/null 'http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s'"
   set_env OPENSEARCH_PORT "$port"
   set_env OPENSEARCH_URL "http://127.0.0.1:$port"
 }

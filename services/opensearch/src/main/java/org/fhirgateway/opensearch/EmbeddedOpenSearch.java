@@ -80,7 +80,14 @@ public final class EmbeddedOpenSearch {
       }
     }, "opensearch-shutdown"));
 
-    node.start();
+    try {
+      node.start();
+    } catch (Exception e) {
+      // Exit at once (the shutdown hook closes the node): the node's own threads would
+      // otherwise keep a half-started JVM alive and services/start.sh waiting.
+      e.printStackTrace();
+      System.exit(1);
+    }
     System.out.println("EmbeddedOpenSearch started on http://127.0.0.1:" + args[1]);
     stopped.await();
   }
