@@ -62,7 +62,6 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       await store.commit(tenant, writes);
     }
     const loadMs = performance.now() - started;
-    store.database.exec('ANALYZE');
 
     const engine = createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access: allowAllPolicy, config: defaultCoreConfig });
     const ctx: RequestContext = { principal: { subject: 'bench', groups: [], scopes: [] }, tenant, baseUrl: 'http://localhost/fhir', correlationId: 'bench' };

@@ -66,10 +66,12 @@ export class SqliteIncludes {
     const target = spec.targetType === undefined ? sql('') : sql(' AND ref.target_type = ?', spec.targetType);
     const q = join([
       sql(
-        `SELECT DISTINCT t.rid AS rid, t.rtype AS rtype, t.id AS id FROM sp_reference ref
-         JOIN sp_resource t ON t.tenant = ? AND t.rtype = ref.target_type AND t.id = ref.target_id
-         WHERE ref.rid IN (SELECT value FROM json_each(?)) AND ref.pk IN (SELECT value FROM json_each(?))`,
-        tenant, JSON.stringify(from.map((s) => s.rid)), JSON.stringify(this.keys(tenant, types, spec.param)),
+        // CROSS JOIN fixes the join order (page keys first), whatever the planner's statistics.
+        `SELECT DISTINCT t.rid AS rid, t.rtype AS rtype, t.id AS id FROM json_each(?) AS k
+         CROSS JOIN sp_reference ref ON ref.rid = k.value AND ref.pk IN (SELECT value FROM json_each(?))
+         CROSS JOIN sp_resource t ON t.tenant = ? AND t.rtype = ref.target_type AND t.id = ref.target_id
+         WHERE 1`,
+        JSON.stringify(from.map((s) => s.rid)), JSON.stringify(this.keys(tenant, types, spec.param)), tenant,
       ),
       target,
       sql(' AND '),
@@ -85,12 +87,11 @@ export class SqliteIncludes {
     const scope = this.scope(tenant, query, 's');
     const q = join([
       sql(
-        `SELECT DISTINCT s.rid AS rid, s.rtype AS rtype, s.id AS id FROM sp_reference ref
-         JOIN sp_resource s ON s.rid = ref.rid
-         WHERE ref.pk IN (SELECT value FROM json_each(?))
-           AND (ref.target_id, ref.target_type) IN (SELECT value ->> 1, value ->> 0 FROM json_each(?))
-           AND s.tenant = ? AND `,
-        JSON.stringify(this.keys(tenant, sourceTypes, spec.param)), JSON.stringify(targets.map((t) => [t.rtype, t.id])), tenant,
+        `SELECT DISTINCT s.rid AS rid, s.rtype AS rtype, s.id AS id FROM json_each(?) AS k
+         CROSS JOIN sp_reference ref ON ref.target_id = k.value ->> 1 AND ref.target_type = k.value ->> 0 AND ref.pk IN (SELECT value FROM json_each(?))
+         CROSS JOIN sp_resource s ON s.rid = ref.rid
+         WHERE s.tenant = ? AND `,
+        JSON.stringify(targets.map((t) => [t.rtype, t.id])), JSON.stringify(this.keys(tenant, sourceTypes, spec.param)), tenant,
       ),
       scope,
       sql(' ORDER BY s.rid LIMIT ?', this.maxIncludes),
