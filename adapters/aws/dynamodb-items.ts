@@ -75,29 +75,40 @@ export interface VersionItem {
   del: boolean;
   body?: string;
   gz?: Uint8Array;
-  /** Extracted search values (version items only), for the stream processor's indexer. */
+  /** Extracted search values (version items only), for the stream processor's indexer; gzipped when large. */
   idx?: string;
+  idxgz?: Uint8Array;
   tpk?: string;
   spk?: string;
   hsk?: string;
 }
 
-export function encodeBody(resource: Resource | undefined): Pick<VersionItem, 'body' | 'gz'> {
-  if (resource === undefined) return {};
-  const json = JSON.stringify(resource);
-  if (Buffer.byteLength(json, 'utf8') <= gzipThreshold) return { body: json };
-  return { gz: new Uint8Array(gzipSync(json)) };
+function smallOrGzipped(json: string): { text: string } | { gzipped: Uint8Array } {
+  return Buffer.byteLength(json, 'utf8') <= gzipThreshold ? { text: json } : { gzipped: new Uint8Array(gzipSync(json)) };
 }
 
-export function encodeIndex(index: readonly IndexEntry[]): string {
-  return JSON.stringify(index);
+export function encodeBody(resource: Resource | undefined): Pick<VersionItem, 'body' | 'gz'> {
+  if (resource === undefined) return {};
+  const encoded = smallOrGzipped(JSON.stringify(resource));
+  return 'text' in encoded ? { body: encoded.text } : { gz: encoded.gzipped };
+}
+
+/** _text and _content entries hold all the text of a resource, so they get the body's treatment. */
+export function encodeIndex(index: readonly IndexEntry[]): Pick<VersionItem, 'idx' | 'idxgz'> {
+  const encoded = smallOrGzipped(JSON.stringify(index));
+  return 'text' in encoded ? { idx: encoded.text } : { idxgz: encoded.gzipped };
+}
+
+/** Text stored plain, or gzipped as binary (a Uint8Array from the SDK, base64 in stream event JSON). */
+function decodeText(plain: unknown, gzipped: unknown): string | undefined {
+  if (typeof plain === 'string') return plain;
+  if (gzipped instanceof Uint8Array) return gunzipSync(gzipped).toString('utf8');
+  if (typeof gzipped === 'string') return gunzipSync(Buffer.from(gzipped, 'base64')).toString('utf8');
+  return undefined;
 }
 
 function decodeBody(body: unknown, gz: unknown): Resource | undefined {
-  let json: string | undefined;
-  if (typeof body === 'string') json = body;
-  else if (gz instanceof Uint8Array) json = gunzipSync(gz).toString('utf8');
-  else if (typeof gz === 'string') json = gunzipSync(Buffer.from(gz, 'base64')).toString('utf8'); // stream event JSON
+  const json = decodeText(body, gz);
   if (json === undefined) return undefined;
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Stored body is not a JSON object');
@@ -127,8 +138,8 @@ export function tenantOf(item: Record<string, unknown>): string {
 }
 
 export function indexOf(item: Record<string, unknown>): IndexEntry[] | undefined {
-  const value = item.idx;
-  if (typeof value !== 'string') return undefined;
+  const value = decodeText(item.idx, item.idxgz);
+  if (value === undefined) return undefined;
   const parsed: unknown = JSON.parse(value);
   return Array.isArray(parsed) ? (parsed as IndexEntry[]) : undefined;
 }

@@ -175,7 +175,7 @@ export class DynamoDbResourceStore implements ResourceStore {
       lu: write.lastUpdated,
       del: write.resource === undefined,
       ...encodeBody(write.resource),
-      idx: encodeIndex(write.index),
+      ...encodeIndex(write.index),
       tpk: typePk(tenant, write.resourceType),
       spk: systemPk(tenant),
       hsk: historySk(write.lastUpdated, write.resourceType, write.id, write.versionId),

@@ -142,4 +142,17 @@ describeWithMotoAndOpenSearch('stream processor on real DynamoDB stream records'
     expect(await indexed(tenant, 'before')).toBeDefined();
     expect(await indexed(tenant, 'after')).toBeUndefined();
   });
+
+  test('a large resource and its search values travel gzipped through the stream and are indexed whole', async () => {
+    const tenant = randomUUID();
+    const note = 'Narrative text of a long discharge summary. '.repeat(10_000);
+    const write = observationWrite('big', 1, 'final', [statusEntry('final'), { type: 'text', param: '_content', value: note }]);
+    await store.commit(tenant, [{ ...write, resource: { ...(write.resource ?? { resourceType: 'Observation' }), note: [{ text: note }] } }]);
+
+    const result = await handler({ Records: await recordsOf(tenant) });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect((changes[0]?.resource?.note as { text: string }[] | undefined)?.[0]?.text).toBe(note);
+    expect(((await indexed(tenant, 'big'))?.text as { value: string }[] | undefined)?.[0]?.value).toBe(note);
+  });
 });
