@@ -139,4 +139,26 @@ describeWithMotoAndOpenSearch('the AWS home end to end on moto and OpenSearch', 
       await new Promise((resolve) => appsync.close(resolve));
     }
   });
+
+  test('a transaction bundle lands whole up to the DynamoDB limit and is refused whole, with a 400 naming it, above', async () => {
+    const bundle = (entries: number, family: string): string => JSON.stringify({
+      resourceType: 'Bundle', type: 'transaction',
+      entry: Array.from({ length: entries }, (_, i) => ({
+        fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        resource: { resourceType: 'Patient', name: [{ family }] },
+        request: { method: 'POST', url: 'Patient' },
+      })),
+    });
+    const post = (body: string): APIGatewayProxyEvent => ({ ...apiEvent('post-patient.json'), path: '/', pathParameters: { proxy: '' }, body });
+
+    const fits = await rest(post(bundle(app.deps.store.maxAtomicWrites, 'Fits')));
+    const tooBig = await rest(post(bundle(app.deps.store.maxAtomicWrites + 1, 'TooBig')));
+    const landed = await rest(searchEvent({ family: 'fits', _summary: 'count' }));
+    const refused = await rest(searchEvent({ family: 'toobig', _summary: 'count' }));
+
+    expect(fits.statusCode).toBe(200);
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.body).toContain(`at most ${app.deps.store.maxAtomicWrites}`);
+    expect([(JSON.parse(landed.body) as Bundle).total, (JSON.parse(refused.body) as Bundle).total]).toEqual([50, 0]);
+  });
 });
