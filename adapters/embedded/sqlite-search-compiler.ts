@@ -113,8 +113,8 @@ export class SqlCompiler {
       return this.rows(type, v, pkMatch(`${v}.pk`, this.tenant, types, code), c.missing === true);
     }
     if (c.type === 'composite') return this.composite(types, c);
-    // :of-type rows are stored under their own key (core/search/extract-values.ts).
-    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.param;
+    // :of-type and UCUM canonical rows are stored under keys of their own (core/search/index-entry.ts).
+    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.canonical ? `${c.param}:canonical` : c.param;
     const where = join([pkMatch(`${v}.pk`, this.tenant, types, key), ors(c.values.map((value) => valueMatch(v, value, c.modifier)))], ' AND ');
     return this.rows(c.type, v, where, c.modifier === 'not');
   }

@@ -53,6 +53,11 @@ export interface ParamCondition {
   readonly missing?: boolean;
   /** OR-ed; empty only for :missing. */
   readonly values: readonly SearchValue[];
+  /**
+   * Quantity values converted to UCUM canonical units (core/search/ucum.ts): they match the
+   * `<param>:canonical` index values, which extraction adds for every UCUM quantity.
+   */
+  readonly canonical?: boolean;
   /** For composite parameters: the code and type of each component, in order. */
   readonly components?: readonly { readonly param: string; readonly type: SearchParamType }[];
 }

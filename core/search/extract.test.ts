@@ -75,6 +75,11 @@ describe('extractIndexEntries', () => {
     expect(of(entries, 'value-quantity')).toEqual([{ type: 'quantity', param: 'value-quantity', value: 5.4, low: 5.4, high: 5.4, system: 'http://unitsofmeasure.org', code: 'mmol/L', unit: 'mmol/L' }]);
   });
 
+  it('adds the UCUM canonical form of a quantity', () => {
+    const entries = extractIndexEntries({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueQuantity: { value: 95, system: 'http://unitsofmeasure.org', code: 'mg/dL' } });
+    expect(of(entries, 'value-quantity:canonical')).toEqual([{ type: 'quantity', param: 'value-quantity:canonical', value: 950, low: 950, high: 950, system: 'http://unitsofmeasure.org', code: 'g.m-3', unit: 'g.m-3' }]);
+  });
+
   it('builds composite values from components of the same item', () => {
     const entries = extractIndexEntries({
       resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2339-0' }] },

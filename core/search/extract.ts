@@ -10,6 +10,7 @@ import { valuesOf, type TypedValue } from './extract-values';
 import type { IndexEntry } from './index-entry';
 import type { SearchParameterDefinition } from './parameter-types';
 import { searchParametersFor } from './parameters';
+import { canonicalUnit, UCUM } from './ucum';
 
 type Evaluator = (input: unknown) => TypedValue[];
 
@@ -192,7 +193,24 @@ export function extractIndexEntries(resource: Resource): IndexEntry[] {
     }
   }
   out.push(...textValues(resource));
-  return out;
+  return withCanonicalQuantities(out);
+}
+
+function finite(n: number): number {
+  return Number.isFinite(n) ? n : n > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+/** A `<param>:canonical` row beside every UCUM quantity with a convertible unit (search.html#quantity). */
+function withCanonicalQuantities(entries: IndexEntry[]): IndexEntry[] {
+  const extra: IndexEntry[] = [];
+  for (const e of entries) {
+    if (e.type !== 'quantity' || e.system !== UCUM || e.code === null) continue;
+    const canonical = canonicalUnit(e.code);
+    if (canonical === undefined) continue;
+    const f = canonical.factor;
+    extra.push({ ...e, param: `${e.param}:canonical`, value: finite(e.value * f), low: finite(e.low * f), high: finite(e.high * f), code: canonical.unit, unit: canonical.unit });
+  }
+  return extra.length === 0 ? entries : [...entries, ...extra];
 }
 
 /** For tests and tools: the raw FHIRPath nodes of an expression (not cached). */

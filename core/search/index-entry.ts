@@ -2,7 +2,12 @@
 // between backends). Each backend stores these rows its own way (SQLite tables, OpenSearch
 // documents) and compiles the engine-neutral search AST against them.
 
-/** Bounds are epoch milliseconds; dates are ranges honouring precision (search.html#date). */
+/**
+ * Bounds are epoch milliseconds; dates are ranges honouring precision (search.html#date).
+ * Two derived parameter names carry extra rows (core/search/extract-values.ts, extract.ts):
+ * `<param>:of-type` (token: system and code of Identifier.type, code `<type code>|<value>`) and
+ * `<param>:canonical` (quantity in UCUM canonical units, core/search/ucum.ts).
+ */
 export type IndexEntry =
   | { readonly type: 'token'; readonly param: string; readonly system: string | null; readonly code: string | null; readonly text: string | null }
   | { readonly type: 'string'; readonly param: string; readonly value: string; readonly exact: string }

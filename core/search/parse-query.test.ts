@@ -32,8 +32,13 @@ describe('parseSearch', () => {
   });
 
   it('parses quantity prefix, value, system and code', () => {
-    const c = first(['Observation'], 'value-quantity=gt5.4|http://unitsofmeasure.org|mg');
-    expect(c?.kind === 'param' && c.values[0]).toEqual({ kind: 'quantity', prefix: 'gt', low: 5.4, high: 5.4, system: 'http://unitsofmeasure.org', code: 'mg' });
+    const c = first(['Observation'], 'value-quantity=gt5.4|urn:units|mg');
+    expect(c?.kind === 'param' && c.values[0]).toEqual({ kind: 'quantity', prefix: 'gt', low: 5.4, high: 5.4, system: 'urn:units', code: 'mg' });
+  });
+
+  it('converts UCUM quantities to canonical units', () => {
+    const c = first(['Observation'], 'value-quantity=gt5|http://unitsofmeasure.org|kg');
+    expect(c?.kind === 'param' && [c.canonical, c.values[0]]).toEqual([true, { kind: 'quantity', prefix: 'gt', low: 5000, high: 5000, system: 'http://unitsofmeasure.org', code: 'g' }]);
   });
 
   it('turns a reference type modifier into the value type', () => {

@@ -8,6 +8,7 @@ import type { Condition, IncludeSpec, Modifier, SearchQuery, SearchValue, SortKe
 import type { SearchParameterDefinition } from './parameter-types';
 import { getSearchParameter, isKnownResourceType } from './parameters';
 import { InvalidSearchValueError, parseValue, splitEscaped } from './parse-value';
+import { canonicalUnit, UCUM } from './ucum';
 
 export interface ParseOptions {
   /** `Prefer: handling=strict`. */
@@ -99,7 +100,23 @@ function parseParam(types: readonly string[], head: string, value: string, now: 
   else if (def.type === 'special') throw new InvalidSearchValueError(`'${code}' is not supported`);
   else values = texts.map((t) => parseValue(def.type, t, modifier, typeModifier, now));
   const components = def.component?.map((c) => ({ param: c.code, type: c.type }));
-  return { kind: 'param', param: code, type: code === '_text' || code === '_content' ? 'special' : def.type, values, ...(modifier ? { modifier } : {}), ...(components ? { components } : {}) };
+  const canonical = def.type === 'quantity' ? toCanonical(values) : undefined;
+  return {
+    kind: 'param', param: code, type: code === '_text' || code === '_content' ? 'special' : def.type, values: canonical ?? values,
+    ...(modifier ? { modifier } : {}), ...(components ? { components } : {}), ...(canonical ? { canonical: true } : {}),
+  };
+}
+
+/** UCUM values in canonical units, when every value has a convertible UCUM unit (search.html#quantity). */
+function toCanonical(values: readonly SearchValue[]): SearchValue[] | undefined {
+  const out: SearchValue[] = [];
+  for (const v of values) {
+    if (v.kind !== 'quantity' || v.system !== UCUM || v.code === undefined) return undefined;
+    const canonical = canonicalUnit(v.code);
+    if (canonical === undefined) return undefined;
+    out.push({ ...v, low: v.low * canonical.factor, high: v.high * canonical.factor, code: canonical.unit });
+  }
+  return out;
 }
 
 /** One query parameter (name may carry modifiers, chains and _has) as a condition on `types`. */

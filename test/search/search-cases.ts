@@ -84,6 +84,8 @@ export const searchCases: readonly SearchCase[] = [
   { name: 'quantity: gt with system and code', path: 'Observation', query: 'value-quantity=gt100|http://unitsofmeasure.org|mg/dL', matches: ['Observation/o2'] },
   { name: 'quantity: lt with code only', path: 'Observation', query: 'value-quantity=lt100||mg/dL', matches: ['Observation/o1'] },
   { name: 'quantity: ap', path: 'Observation', query: 'value-quantity=ap100', matches: ['Observation/o1'] },
+  { name: 'quantity: UCUM canonical units (mg/dL as g/dL)', path: 'Observation', query: 'value-quantity=0.095|http://unitsofmeasure.org|g/dL', matches: ['Observation/o1'] },
+  { name: 'quantity: UCUM canonical units with a prefix', path: 'Observation', query: 'value-quantity=gt1|http://unitsofmeasure.org|g/L', matches: ['Observation/o2'] },
   { name: 'quantity: component values', path: 'Observation', query: 'component-value-quantity=120', matches: ['Observation/o3'] },
   // reference
   { name: 'reference: Type/id', path: 'Observation', query: 'subject=Patient/p1', matches: ['Observation/o1', 'Observation/o2'] },
