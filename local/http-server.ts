@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { handleHttp } from '../core/http/front-door';
 import type { FhirResponse } from '../core/request';
+import { corsHeaders, parseCorsOrigins, preflightResponse } from '../rest/cors';
 import type { LocalApp } from '../wiring/local';
 
 /** Extra routes mounted beside the FHIR REST API (GraphQL, discovery documents). */
@@ -53,6 +54,14 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
   return createServer((req, res) => {
     const app = getApp();
     const limit = app.deps.config.maxBodyBytes;
+    const cors = parseCorsOrigins(app.config.FHIR_CORS_ORIGINS);
+    const requestHeaders = headersOf(req);
+    const preflight = preflightResponse(cors, req.method ?? 'GET', requestHeaders);
+    if (preflight) {
+      send(res, preflight);
+      return;
+    }
+    for (const [name, value] of Object.entries(corsHeaders(cors, requestHeaders['origin']))) res.setHeader(name, value);
     const correlationId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
     res.setHeader('x-request-id', correlationId);
     void (async () => {
@@ -73,7 +82,7 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
           method: req.method ?? 'GET',
           path: url.pathname.slice(FHIR_MOUNT.length),
           rawQuery: url.search.replace(/^\?/, ''),
-          headers: headersOf(req),
+          headers: requestHeaders,
           body,
           rootUrl: app.rootUrl,
           correlationId,

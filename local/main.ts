@@ -1,14 +1,21 @@
 // `npm start`: the embedded FHIR server on SQLite under FHIR_DATA_DIR (README.md lists the settings).
+import { graphqlServiceOf } from '../resolvers/http/local-routes';
+import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
 import { ConfigError, parseLocalConfig } from '../wiring/config';
 import { startLocalServer } from './start';
 
 async function main(): Promise<void> {
   const config = parseLocalConfig(process.env);
   const running = await startLocalServer(config);
+  // Subscriptions over WebSocket on /graphql: AppSync's realtime protocol and graphql-ws.
+  const sockets = attachGraphqlWebSocket(running.server, () => running.app);
+  // Build the GraphQL schema now rather than on the first request.
+  graphqlServiceOf(running.app);
   const lines = [
     `FHIR R4 server listening on ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}`,
     `  CapabilityStatement: ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}/metadata`,
     `  GraphQL:             ${config.FHIR_MULTI_TENANCY ? `${running.rootUrl}/tenant/<tenantId>/$graphql` : `http://${config.HOST}:${running.port}/graphql`} (open it in a browser for the IDE)`,
+    `  Subscriptions:       ws://${config.HOST}:${running.port}/graphql (graphql-ws and the AppSync realtime protocol)`,
     `  Data directory:      ${config.FHIR_DATA_DIR}`,
   ];
   if (config.FHIR_AUTH_MODE === 'none') {
@@ -23,7 +30,10 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   const stop = (signal: string): void => {
     console.log(`${signal}: shutting down`);
-    running.close().then(() => process.exit(0), () => process.exit(1));
+    sockets
+      .close()
+      .then(() => running.close())
+      .then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

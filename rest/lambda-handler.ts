@@ -1,9 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handleHttp, type FrontDoor } from '../core/http/front-door';
+import { corsHeaders, preflightResponse, type CorsPolicy } from './cors';
 
 export interface LambdaRestOptions {
   /** The public FHIR root; when absent it is derived from the event (https://domain/stage). */
   readonly rootUrl?: string;
+  /** CORS for browser apps; default any origin (tokens are bearer headers, never cookies). */
+  readonly cors?: CorsPolicy;
 }
 
 export type RestLambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -28,6 +31,9 @@ export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | Fron
     } else {
       for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query.append(name, value);
     }
+    const cors = options.cors ?? { origins: ['*'] };
+    const preflight = preflightResponse(cors, event.httpMethod, headers);
+    if (preflight) return { statusCode: preflight.status, headers: preflight.headers, body: '' };
     const proxy = event.pathParameters?.['proxy'];
     const path = proxy !== undefined ? `/${proxy}` : event.path;
     const rootUrl = options.rootUrl ?? `https://${event.requestContext.domainName ?? headers['host'] ?? 'localhost'}/${event.requestContext.stage}`;
@@ -41,6 +47,6 @@ export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | Fron
       rootUrl: rootUrl.replace(/\/+$/, ''),
       correlationId: event.requestContext.requestId,
     });
-    return { statusCode: response.status, headers: { ...response.headers }, body: response.body ?? '' };
+    return { statusCode: response.status, headers: { ...response.headers, ...corsHeaders(cors, headers['origin']) }, body: response.body ?? '' };
   };
 }

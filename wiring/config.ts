@@ -23,6 +23,8 @@ export const localConfigSchema = z.object({
   FHIR_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
   /** Types in the GraphQL schema: all (default) or a comma-separated list. */
   FHIR_GRAPHQL_TYPES: z.string().optional(),
+  /** Origins allowed by CORS: `*` (default; tokens are bearer headers, never cookies) or a comma-separated list. */
+  FHIR_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

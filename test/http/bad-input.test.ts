@@ -118,3 +118,18 @@ describe('bundles with bad input', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('CORS', () => {
+  it('answers a preflight from a browser app', async () => {
+    const res = await server.request('/Patient', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toContain('if-match');
+  });
+
+  it('exposes ETag and Location to browser apps', async () => {
+    const res = await server.request('/Patient', { method: 'POST', body: { resourceType: 'Patient' }, headers: { origin: 'https://app.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('etag');
+  });
+});
