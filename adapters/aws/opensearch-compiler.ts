@@ -53,8 +53,9 @@ export class OpenSearchCompiler {
     }
     if (c.type === 'composite') return composite(c);
     const path = pathOf(c.type);
-    // :of-type rows are stored under their own key (core/search/extract-values.ts).
-    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.param;
+    // :of-type and UCUM canonical values are stored under keys of their own (core/search/index-entry.ts).
+    const canonical = 'canonical' in c && c.canonical === true;
+    const key = c.modifier === 'of-type' ? `${c.param}:of-type` : canonical ? `${c.param}:canonical` : c.param;
     const field = (name: string): string => `${path}.${name}`;
     const entry = nestedEntry(path, key, [any(c.values.map((value) => valueQuery(field, value, c.modifier)))]);
     return c.modifier === 'not' ? not(entry) : entry;
