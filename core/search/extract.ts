@@ -47,12 +47,6 @@ export function evaluatorFor(expression: string): Evaluator {
   return fn;
 }
 
-function rawNodes(expression: string, input: unknown): unknown[] {
-  const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
-  const result: unknown = compiled(input as Record<string, unknown>);
-  return Array.isArray(result) ? result : [];
-}
-
 const itemEvaluators = new Map<string, (input: unknown) => unknown[]>();
 
 /** Like evaluatorFor but keeps the raw nodes, so that composite components evaluate with the item's type. */
@@ -211,9 +205,4 @@ function withCanonicalQuantities(entries: IndexEntry[]): IndexEntry[] {
     extra.push({ ...e, param: `${e.param}:canonical`, value: finite(e.value * f), low: finite(e.low * f), high: finite(e.high * f), code: canonical.unit, unit: canonical.unit });
   }
   return extra.length === 0 ? entries : [...entries, ...extra];
-}
-
-/** For tests and tools: the raw FHIRPath nodes of an expression (not cached). */
-export function evaluateRaw(expression: string, resource: Resource): unknown[] {
-  return rawNodes(expression, resource);
 }
