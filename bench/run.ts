@@ -1,18 +1,40 @@
-// `npm run bench`: every benchmark, printed as a table (BENCHMARKS.md records the figures).
+// `npm run bench`: every benchmark, printed as Markdown tables (BENCHMARKS.md records the figures).
+// BENCH_SECONDS sets the duration of each load run; BENCH_ONLY=rest,graphql,search picks a subset.
 import { cpus, totalmem } from 'node:os';
+import { benchGraphql, type LatencyFigures } from './graphql';
 import { benchRest, type LoadFigures } from './rest';
 
-function table(rows: readonly LoadFigures[]): string {
+function loadTable(rows: readonly LoadFigures[]): string {
   const lines = ['| benchmark | req/s | p50 ms | p99 ms | errors | non-2xx |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of rows) lines.push(`| ${r.name} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} |`);
   return lines.join('\n');
 }
 
+function latencyTable(rows: readonly LatencyFigures[]): string {
+  const lines = ['| measure | samples | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.samples} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} |`);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+  const only = new Set((process.env['BENCH_ONLY'] ?? 'rest,graphql,search').split(','));
   console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
-  console.log('## REST on the embedded server (SQLite, auth on, 10 connections)\n');
-  console.log(table(await benchRest(seconds)));
+  if (only.has('rest')) {
+    console.log('## REST on the embedded server (SQLite, auth on, 10 connections)\n');
+    console.log(`${loadTable(await benchRest(seconds))}\n`);
+  }
+  if (only.has('graphql')) {
+    const graphql = await benchGraphql(seconds);
+    console.log('## GraphQL on the embedded server\n');
+    console.log(`${loadTable(graphql.load)}\n`);
+    console.log(`${latencyTable(graphql.latency)}\n`);
+  }
+  if (only.has('search')) {
+    const { benchSearch, searchTable } = await import('./search');
+    console.log('## Search on SQLite\n');
+    console.log(`${searchTable(await benchSearch(Number(process.env['BENCH_PATIENTS'] ?? 10000)))}\n`);
+  }
 }
 
 main().catch((error: unknown) => {
