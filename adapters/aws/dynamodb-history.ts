@@ -27,6 +27,8 @@ interface Scan {
 }
 
 const cursorPattern = /^h1:(sk|hsk):([^\s]{1,1024})$/;
+/** What a position must look like, so a forged cursor is a 400 and never a malformed query. */
+const positionPattern: Readonly<Record<string, RegExp>> = { sk: /^v#[^#]+$/, hsk: /^\d{15}#[^#]+#[^#]+#[^#]+$/ };
 
 function encodeCursor(positionKey: string, position: string): string {
   return Buffer.from(`h1:${positionKey}:${position}`, 'utf8').toString('base64url');
@@ -34,7 +36,7 @@ function encodeCursor(positionKey: string, position: string): string {
 
 function decodeCursor(text: string, positionKey: string): string {
   const match = cursorPattern.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  if (!match?.[2] || match[1] !== positionKey) {
+  if (!match?.[2] || match[1] !== positionKey || !positionPattern[positionKey]?.test(match[2])) {
     throw new FhirError('INVALID_REQUEST', 'The history paging cursor is not valid; start again from the first page', { expression: ['_cursor'] });
   }
   return match[2];

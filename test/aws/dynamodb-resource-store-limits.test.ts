@@ -79,4 +79,15 @@ describeWithMoto('DynamoDbResourceStore on moto, beyond the contract', (endpoint
     expect(Item?.tn?.S).toBe(tenant);
     expect(JSON.parse(Item?.idx?.S ?? 'null')).toEqual([{ type: 'token', param: 'status', system: null, code: 'final', text: null }]);
   });
+
+  test('a forged history cursor naming another key is a 400, not a malformed DynamoDB query', async () => {
+    const tenant = randomUUID();
+    const forged = (position: string): string => Buffer.from(position, 'utf8').toString('base64url');
+
+    for (const cursor of [forged('h1:sk:c'), forged('h1:hsk:000000000000001#x'), forged('h1:sk:v#1#2')]) {
+      await expect(store.history(tenant, { resourceType: 'Patient', id: 'p1', count: 5, cursor })).rejects.toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
+    }
+    await expect(store.history(tenant, { count: 5, cursor: forged('h1:hsk:1#Patient#p1#1') })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
 });
+
