@@ -71,7 +71,8 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       return d.toISOString().slice(0, 10);
     };
     const plusWeek = (day: string): string => new Date(Date.parse(day) + 7 * 86400000).toISOString().slice(0, 10);
-    const cases: { name: string; type: string; query: (i: number) => string }[] = [
+    // `nextPage`: the measured search is the second page, reached with the first page's cursor.
+    const cases: { name: string; type: string; query: (i: number) => string; compartment?: (i: number) => string; nextPage?: boolean }[] = [
       { name: 'token (Observation code, total)', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}` },
       { name: 'token (Observation code, _total=none)', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&_total=none` },
       { name: 'reference (Observation patient)', type: 'Observation', query: (i) => `patient=Patient/p${(i * 7919) % patients}&_total=none` },
@@ -84,6 +85,9 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       { name: '_revinclude (Patient + its Observations)', type: 'Patient', query: (i) => `_id=p${(i * 7919) % patients}&_revinclude=Observation:patient` },
       { name: 'full text (_content)', type: 'Observation', query: (i) => `_content=${pick(['glucose', 'cholesterol', 'hemoglobin', 'creatinine'], i)}&_total=none` },
       { name: 'token + date, accurate total', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&date=ge2024-01-01&_total=accurate` },
+      { name: 'next page (token, keyset cursor)', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&_total=none`, nextPage: true },
+      { name: 'next page (_sort=-date)', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&_sort=-date&_total=none`, nextPage: true },
+      { name: 'compartment (Patient/p/Observation)', type: 'Observation', query: () => '_total=none', compartment: (i) => `p${(i * 7919) % patients}` },
     ];
     const figures: SearchFigures[] = [];
     for (const c of cases) {
@@ -91,8 +95,15 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       let matches = 0;
       for (let i = 0; i < iterations + 20; i += 1) {
         const params = [...new URLSearchParams(c.query(i))];
+        const target = c.compartment ? { resourceType: c.type, compartment: { resourceType: 'Patient', id: c.compartment(i) } } : { resourceType: c.type };
+        if (c.nextPage) {
+          const first = await engine.search(ctx, target, params, { strict: true });
+          const next = first.link?.find((l) => l.relation === 'next')?.url;
+          const cursor = next === undefined ? undefined : new URL(next).searchParams.get('_cursor');
+          if (cursor) params.push(['_cursor', cursor]);
+        }
         const t0 = performance.now();
-        const bundle = await engine.search(ctx, { resourceType: c.type }, params, { strict: true });
+        const bundle = await engine.search(ctx, target, params, { strict: true });
         const elapsed = performance.now() - t0;
         if (i >= 20) {
           times.push(elapsed);
@@ -100,7 +111,7 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
         }
       }
       times.sort((a, b) => a - b);
-      figures.push({ name: c.name, query: `${c.type}?${c.query(0)}`, p50Ms: round(percentile(times, 0.5)), p99Ms: round(percentile(times, 0.99)), meanMatches: round(matches / iterations) });
+      figures.push({ name: c.name, query: `${c.compartment ? `Patient/${c.compartment(0)}/` : ''}${c.type}?${c.query(0)}${c.nextPage ? '&_cursor=...' : ''}`, p50Ms: round(percentile(times, 0.5)), p99Ms: round(percentile(times, 0.99)), meanMatches: round(matches / iterations) });
     }
     const rate = (ms: number): number => (reuse ? 0 : Math.round(resources.length / (ms / 1000)));
     return { resources: resources.length, extractPerSecond: rate(extractMs), loadPerSecond: rate(loadMs), figures };
