@@ -7,7 +7,7 @@
 // repeats or skips a resource when others are added between pages, and a previous link walks
 // the same keys backwards. Sort values of a resource are the smallest (ascending) or largest
 // (descending) of its values, missing values last, as on SQLite.
-import type { Client } from '@opensearch-project/opensearch';
+import { errors, type Client } from '@opensearch-project/opensearch';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { ResourceKey } from '../../core/ports/resource-store';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
@@ -100,6 +100,21 @@ function hitsOf(body: unknown): { hits: Hit[]; total: number } {
   return { hits, total: typeof totalValue === 'number' ? totalValue : hits.length };
 }
 
+/**
+ * OpenSearch failures at the edge: throttling is 429, an unreachable or overloaded cluster 503,
+ * and a 400 on a page with a cursor means the cursor's values did not fit the sort (forged).
+ */
+function translateSearchError(error: unknown, withCursor: boolean): unknown {
+  if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError) {
+    return new FhirError('UNAVAILABLE', 'The search cluster is not reachable; retry shortly', { headers: { 'retry-after': '5' }, cause: error });
+  }
+  if (!(error instanceof errors.ResponseError)) return error;
+  if (error.statusCode === 429) return new FhirError('TOO_MANY_REQUESTS', 'The search cluster is throttling requests; retry shortly', { headers: { 'retry-after': '1' }, cause: error });
+  if (error.statusCode === 503) return new FhirError('UNAVAILABLE', 'The search cluster is unavailable; retry shortly', { headers: { 'retry-after': '5' }, cause: error });
+  if (error.statusCode === 400 && withCursor) return new FhirError('INVALID_SEARCH', 'The paging cursor is not valid; start the search again', { expression: ['_cursor'], cause: error });
+  return error;
+}
+
 export class OpenSearchSearchIndex implements SearchIndex {
   private readonly client: Client;
   private readonly prefix: string;
@@ -161,12 +176,16 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const base: Dsl[] = [term('tenant', tenant), term('deleted', false)];
     if (types.length > 0) base.push(terms('resourceType', types));
     const index = types.length === 0 ? `${this.prefix}-*` : types.map((t) => aliasName(this.prefix, t)).join(',');
-    const response = await this.client.search({
-      index,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: { query: all([...base, filter]), _source: sourceFields, ...options },
-    });
-    return hitsOf(response.body);
+    try {
+      const response = await this.client.search({
+        index,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: { query: all([...base, filter]), _source: sourceFields, ...options },
+      });
+      return hitsOf(response.body);
+    } catch (error) {
+      throw translateSearchError(error, 'search_after' in options);
+    }
   }
 }
