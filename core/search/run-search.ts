@@ -135,6 +135,7 @@ export async function runSearch(runtime: SearchRuntime, ctx: RequestContext, par
     });
   }
   const links: { relation: string; url: string }[] = [{ relation: 'self', url: link(ctx, path, parsed.applied, asked.cursor) }];
+  if (asked.cursor !== undefined) links.push({ relation: 'first', url: link(ctx, path, parsed.applied) });
   if (page.nextCursor !== undefined) links.push({ relation: 'next', url: link(ctx, path, parsed.applied, page.nextCursor) });
   if (page.previousCursor !== undefined) links.push({ relation: 'previous', url: link(ctx, path, parsed.applied, page.previousCursor) });
   return {
