@@ -49,7 +49,7 @@ const required = process.env.FHIR_AWS_TESTS === 'required';
 function skipLoudly(suite: string, engine: string): void {
   // process.stderr, not console: jest buffers console output per test file and would bury it.
   process.stderr.write(
-    `\n*** AWS adapter suite SKIPPED: "${suite}" needs ${engine}, which is not running.\n` +
+    `\n*** AWS adapter suite SKIPPED: "${suite}" needs ${engine}: not running.\n` +
       '*** Run it with `npm run test:aws` (starts moto and OpenSearch; needs python3, Java 17 and mvn).\n\n',
   );
 }
