@@ -134,6 +134,9 @@ export const searchCases: readonly SearchCase[] = [
   { name: '_revinclude Provenance', path: 'Observation', query: '_id=o1&_revinclude=Provenance:target', matches: ['Observation/o1'], included: ['Provenance/prov1'] },
   { name: '_include:iterate', path: 'Observation', query: '_id=o1&_include=Observation:patient&_include:iterate=Patient:organization', matches: ['Observation/o1'], included: ['Patient/p1', 'Organization/org1'] },
   { name: '_include:iterate twice', path: 'Patient', query: '_id=p2&_include=Patient:organization&_include:iterate=Organization:partof', matches: ['Patient/p2'], included: ['Organization/org2', 'Organization/org1'] },
+  { name: '_revinclude:iterate', path: 'Patient', query: '_id=p1&_revinclude=Observation:patient&_revinclude:iterate=Provenance:target', matches: ['Patient/p1'], included: ['Observation/o1', 'Observation/o2', 'Provenance/prov1'] },
+  { name: '_include=* (every reference of the matches)', path: 'Patient', query: '_id=p1&_include=*', matches: ['Patient/p1'], included: ['Organization/org1', 'Practitioner/dr1'] },
+  { name: 'includes follow the page, not the whole result', path: 'Observation', query: `code=${LOINC}|2339-0&_sort=-date&_count=1&_include=Observation:encounter`, matches: ['Observation/o2'], ordered: true, included: [] },
   // sort
   { name: '_sort date ascending, missing last', path: 'Patient', query: '_sort=birthdate', matches: ['Patient/p1', 'Patient/p2', 'Patient/p3', 'Patient/p4'], ordered: true },
   { name: '_sort date descending, missing last', path: 'Patient', query: '_sort=-birthdate', matches: ['Patient/p3', 'Patient/p2', 'Patient/p1', 'Patient/p4'], ordered: true },
