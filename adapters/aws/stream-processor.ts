@@ -5,9 +5,13 @@
 //    write path's own indexing; external versioning makes a repeated or older version a no-op,
 //    so redelivery and out-of-order arrival are harmless (opensearch-index-writer.ts);
 // 2. hands it to the change feed (GraphQL subscriptions, rest-hook Subscriptions).
-// On the first record that fails it stops and reports that record in batchItemFailures, so
-// Lambda retries from there and later versions of the same resource never overtake it
+// Resources are processed side by side (`concurrency`), each resource's versions strictly in
+// stream order. A resource stops at its first failing record; the handler reports the earliest
+// failing record of the batch in batchItemFailures, so Lambda retries from there and no later
+// version of a resource overtakes an earlier one
 // (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
+// Other resources' records after that point are delivered again: indexing ignores them (same
+// version), and the change feed is at least once, so subscribers may see a change twice.
 // Current-item records and removals carry nothing new and are skipped.
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChangeFeed, ResourceChange } from '../../core/ports/change-feed';
@@ -21,6 +25,16 @@ export interface StreamProcessorDeps {
   readonly changeFeed?: ChangeFeed;
   /** Told about each failed record before it is reported for retry. */
   readonly onRecordError?: (error: unknown, record: DynamoDBRecord) => void;
+  /** Resources processed at once. Default 8. */
+  readonly concurrency?: number;
+}
+
+/** One record to process: its place in the batch and what it announces (or why it cannot be read). */
+interface Pending {
+  readonly position: number;
+  readonly record: DynamoDBRecord;
+  readonly found: Exclude<ReturnType<typeof changeOf>, undefined> | undefined;
+  readonly unreadable?: unknown;
 }
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -60,26 +74,63 @@ export function changeOf(record: DynamoDBRecord): { change: ResourceChange; inde
   };
 }
 
-export function createStreamHandler(deps: StreamProcessorDeps): StreamHandler {
-  return async (event) => {
-    for (const record of event.Records) {
-      try {
-        const found = changeOf(record);
-        if (!found) continue;
-        const { change, index } = found;
-        if (deps.indexWriter) {
-          if (change.resource === undefined) await deps.indexWriter.unindex(change.tenant, change.resourceType, change.id, change.versionId);
-          else await deps.indexWriter.index(change.tenant, change.resourceType, change.id, change.versionId, index ?? []);
-        }
-        await deps.changeFeed?.publish([change]);
-      } catch (error) {
-        deps.onRecordError?.(error, record);
-        const sequenceNumber = record.dynamodb?.SequenceNumber;
-        // Without a sequence number Lambda cannot checkpoint; failing the whole batch is the
-        // only safe answer (an empty identifier does exactly that).
-        return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }] };
-      }
+/** Records that announce a change, grouped by resource in stream order. */
+function groupByResource(records: readonly DynamoDBRecord[]): Pending[][] {
+  const groups = new Map<string, Pending[]>();
+  records.forEach((record, position) => {
+    let pending: Pending;
+    let key: string;
+    try {
+      const found = changeOf(record);
+      if (!found) return;
+      pending = { position, record, found };
+      key = JSON.stringify([found.change.tenant, found.change.resourceType, found.change.id]);
+    } catch (error) {
+      // Unreadable: its own group, failing when processed (and so retried, then dead-lettered).
+      pending = { position, record, found: undefined, unreadable: error };
+      key = `unreadable:${position}`;
     }
-    return { batchItemFailures: [] };
+    const group = groups.get(key);
+    if (group) group.push(pending);
+    else groups.set(key, [pending]);
+  });
+  return [...groups.values()];
+}
+
+export function createStreamHandler(deps: StreamProcessorDeps): StreamHandler {
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? 8));
+
+  async function processOne(pending: Pending): Promise<void> {
+    if (!pending.found) throw pending.unreadable;
+    const { change, index } = pending.found;
+    if (deps.indexWriter) {
+      if (change.resource === undefined) await deps.indexWriter.unindex(change.tenant, change.resourceType, change.id, change.versionId);
+      else await deps.indexWriter.index(change.tenant, change.resourceType, change.id, change.versionId, index ?? []);
+    }
+    await deps.changeFeed?.publish([change]);
+  }
+
+  return async (event) => {
+    const queue = groupByResource(event.Records);
+    const failed: Pending[] = [];
+    const worker = async (): Promise<void> => {
+      for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+        for (const pending of group) {
+          try {
+            await processOne(pending);
+          } catch (error) {
+            deps.onRecordError?.(error, pending.record);
+            failed.push(pending);
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    if (failed.length === 0) return { batchItemFailures: [] };
+    const earliest = failed.reduce((a, b) => (b.position < a.position ? b : a));
+    // Without a sequence number Lambda cannot checkpoint; failing the whole batch is the only
+    // safe answer (an empty identifier does exactly that).
+    return { batchItemFailures: [{ itemIdentifier: earliest.record.dynamodb?.SequenceNumber ?? '' }] };
   };
 }

@@ -124,13 +124,14 @@ describeWithMotoAndOpenSearch('stream processor on real DynamoDB stream records'
     expect(await indexed(tenant, 'o1')).toMatchObject({ versionId: '2', token: [expect.objectContaining({ code: 'amended' })] });
   });
 
-  test('a record OpenSearch refuses is reported alone; the records before it are done, those after it wait', async () => {
+  test('a record OpenSearch refuses is reported; later versions of its resource wait, other resources go on', async () => {
     const tenant = randomUUID();
     // A date entry whose bounds are not numbers: the strict mapping makes OpenSearch refuse it.
     const malformed = JSON.parse('[{"type":"date","param":"date","start":"soon","end":"later"}]') as IndexEntry[];
     await store.commit(tenant, [observationWrite('before', 1, 'final')]);
     await store.commit(tenant, [observationWrite('poison', 1, 'final', malformed)]);
-    await store.commit(tenant, [observationWrite('after', 1, 'final')]);
+    await store.commit(tenant, [observationWrite('poison', 2, 'amended')]);
+    await store.commit(tenant, [observationWrite('other', 1, 'final')]);
     const records = (await recordsOf(tenant)).filter((r) => r.dynamodb?.Keys?.sk?.S !== 'c');
     const poison = records[1]?.dynamodb?.SequenceNumber;
 
@@ -138,9 +139,23 @@ describeWithMotoAndOpenSearch('stream processor on real DynamoDB stream records'
 
     expect(poison).toBeDefined();
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: poison }]);
-    expect(changes.map((c) => c.id)).toEqual(['before']);
-    expect(await indexed(tenant, 'before')).toBeDefined();
-    expect(await indexed(tenant, 'after')).toBeUndefined();
+    expect(changes.map((c) => `${c.id}/${c.versionId}`).sort()).toEqual(['before/1', 'other/1']);
+    expect(await indexed(tenant, 'poison')).toBeUndefined();
+  });
+
+  test('many resources go side by side, each one\'s versions in commit order', async () => {
+    const tenant = randomUUID();
+    const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    for (const version of [1, 2, 3]) {
+      await store.commit(tenant, ids.map((id) => observationWrite(id, version, ['registered', 'preliminary', 'final'][version - 1])));
+    }
+
+    const result = await handler({ Records: await recordsOf(tenant) });
+
+    expect(result.batchItemFailures).toEqual([]);
+    for (const id of ids) expect(changes.filter((c) => c.id === id).map((c) => c.versionId)).toEqual(['1', '2', '3']);
+    const docs = await Promise.all(ids.map((id) => indexed(tenant, id)));
+    expect(docs.map((d) => d?.versionId)).toEqual(ids.map(() => '3'));
   });
 
   test('a large resource and its search values travel gzipped through the stream and are indexed whole', async () => {
