@@ -113,10 +113,40 @@ export class SqlCompiler {
       return this.rows(type, v, pkMatch(`${v}.pk`, this.tenant, types, code), c.missing === true);
     }
     if (c.type === 'composite') return this.composite(types, c);
+    if (c.type === 'special') return this.near(types, c);
     // :of-type and UCUM canonical rows are stored under keys of their own (core/search/index-entry.ts).
     const key = c.modifier === 'of-type' ? `${c.param}:of-type` : c.canonical ? `${c.param}:canonical` : c.param;
     const where = join([pkMatch(`${v}.pk`, this.tenant, types, key), ors(c.values.map((value) => valueMatch(v, value, c.modifier)))], ' AND ');
     return this.rows(c.type, v, where, c.modifier === 'not');
+  }
+
+  /**
+   * Location near (search.html#special): a bounding box on the latitude and longitude rows
+   * (core/search/extract-values.ts) narrows by index, then the great-circle distance decides.
+   */
+  private near(types: readonly string[], c: ParamCondition): Member {
+    const lat = this.alias('lat');
+    const lon = this.alias('lon');
+    const boxes = c.values.map((value) => {
+      if (value.kind !== 'near') return sql('0');
+      const dLat = value.distanceKm / 111.32;
+      const dLon = value.distanceKm / (111.32 * Math.max(Math.cos((value.latitude * Math.PI) / 180), 0.01));
+      return sql(
+        `${lat}.value BETWEEN ? AND ? AND ${lon}.value BETWEEN ? AND ?
+         AND 6371.0088 * acos(min(1.0, sin(radians(?)) * sin(radians(${lat}.value)) + cos(radians(?)) * cos(radians(${lat}.value)) * cos(radians(${lon}.value - ?)))) <= ?`,
+        value.latitude - dLat, value.latitude + dLat, value.longitude - dLon, value.longitude + dLon,
+        value.latitude, value.latitude, value.longitude, value.distanceKm,
+      );
+    });
+    const where = join([
+      pkMatch(`${lat}.pk`, this.tenant, types, `${c.param}:latitude`),
+      pkMatch(`${lon}.pk`, this.tenant, types, `${c.param}:longitude`),
+      ors(boxes),
+    ], ' AND ');
+    return {
+      key: 'rid', select: `${lat}.rid`, from: `sp_number ${lat} JOIN sp_number ${lon} ON ${lon}.rid = ${lat}.rid`,
+      where, correlate: (r) => `${lat}.rid = ${r}.rid`, negated: false,
+    };
   }
 
   /** Components of one composite value share `grp` (sqlite-search-schema.ts). */

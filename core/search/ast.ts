@@ -36,6 +36,8 @@ export type SearchValue =
   /** Reference :identifier (search.html#reference). */
   | { readonly kind: 'reference-identifier'; readonly system?: string | null; readonly value?: string }
   | { readonly kind: 'uri'; readonly value: string }
+  /** Location `near` (search.html#special): within `distanceKm` of the point. */
+  | { readonly kind: 'near'; readonly latitude: number; readonly longitude: number; readonly distanceKm: number }
   /** Full-text (_text, _content); terms are ANDed. */
   | { readonly kind: 'text'; readonly terms: readonly string[] }
   | { readonly kind: 'composite'; readonly components: readonly SearchValue[] };

@@ -163,6 +163,21 @@ function uriValues(param: string, v: TypedValue): IndexEntry[] {
   return typeof v.data === 'string' ? [{ type: 'uri', param, value: v.data }] : [];
 }
 
+/**
+ * `special` parameters: only Location.position (near, search.html#special) has values, stored
+ * as two numbers, `<param>:latitude` and `<param>:longitude`, which every backend can index.
+ */
+function specialValues(param: string, v: TypedValue): IndexEntry[] {
+  if (!isJsonObject(v.data)) return [];
+  const latitude = num(v.data, 'latitude');
+  const longitude = num(v.data, 'longitude');
+  if (latitude === null || longitude === null) return [];
+  return [
+    { type: 'number', param: `${param}:latitude`, value: latitude, low: latitude, high: latitude },
+    { type: 'number', param: `${param}:longitude`, value: longitude, low: longitude, high: longitude },
+  ];
+}
+
 /** Index values of one node for a parameter of the given type (composite is handled by the caller). */
 export function valuesOf(type: SearchParamType, param: string, value: TypedValue): IndexEntry[] {
   switch (type) {
@@ -173,6 +188,7 @@ export function valuesOf(type: SearchParamType, param: string, value: TypedValue
     case 'reference': return referenceValues(param, value);
     case 'number': return numberValues(param, value);
     case 'uri': return uriValues(param, value);
+    case 'special': return specialValues(param, value);
     default: return [];
   }
 }

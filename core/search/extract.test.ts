@@ -80,6 +80,11 @@ describe('extractIndexEntries', () => {
     expect(of(entries, 'value-quantity:canonical')).toEqual([{ type: 'quantity', param: 'value-quantity:canonical', value: 950, low: 950, high: 950, system: 'http://unitsofmeasure.org', code: 'g.m-3', unit: 'g.m-3' }]);
   });
 
+  it('indexes Location.position for near as latitude and longitude numbers', () => {
+    const entries = extractIndexEntries({ resourceType: 'Location', position: { latitude: 42.36, longitude: -71.06 } });
+    expect([...of(entries, 'near:latitude'), ...of(entries, 'near:longitude')].map((e) => (e.type === 'number' ? e.value : null))).toEqual([42.36, -71.06]);
+  });
+
   it('builds composite values from components of the same item', () => {
     const entries = extractIndexEntries({
       resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2339-0' }] },

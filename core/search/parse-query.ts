@@ -7,7 +7,7 @@ import type { SummaryMode } from '../format/subset';
 import type { Condition, IncludeSpec, Modifier, SearchQuery, SearchValue, SortKey, TotalMode } from './ast';
 import type { SearchParameterDefinition } from './parameter-types';
 import { getSearchParameter, isKnownResourceType } from './parameters';
-import { InvalidSearchValueError, parseValue, splitEscaped } from './parse-value';
+import { InvalidSearchValueError, parseNear, parseValue, splitEscaped } from './parse-value';
 import { canonicalUnit, UCUM } from './ucum';
 
 export interface ParseOptions {
@@ -97,6 +97,7 @@ function parseParam(types: readonly string[], head: string, value: string, now: 
   let values: SearchValue[];
   if (code === '_text' || code === '_content') values = texts.map((t) => parseValue('special', t, undefined, undefined, now));
   else if (def.type === 'composite') values = texts.map((t) => parseComposite(def, code, t, now));
+  else if (def.type === 'special' && code === 'near') values = texts.map((t) => parseNear(t));
   else if (def.type === 'special') throw new InvalidSearchValueError(`'${code}' is not supported`);
   else values = texts.map((t) => parseValue(def.type, t, modifier, typeModifier, now));
   const components = def.component?.map((c) => ({ param: c.code, type: c.type }));

@@ -125,6 +125,22 @@ function parseReferenceValue(text: string, modifier: Modifier | undefined, typeM
   return { kind: 'reference', url: p.url ?? raw, ...(p.version !== null ? { version: p.version } : {}) };
 }
 
+const KM_PER_UNIT: Readonly<Record<string, number>> = { km: 1, m: 0.001, '[mi_i]': 1.609344, mi: 1.609344 };
+
+/** `near=latitude|longitude|distance|units` (search.html#special; km when no units, 10 km when no distance). */
+export function parseNear(text: string): SearchValue {
+  const [lat = '', lon = '', distance, units] = splitEscaped(text, '|').map(unescape);
+  const latitude = Number(lat);
+  const longitude = Number(lon);
+  if (lat === '' || lon === '' || !Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+    throw new InvalidSearchValueError(`near needs latitude|longitude[|distance[|units]], not '${text}'`);
+  }
+  const amount = distance === undefined || distance === '' ? 10 : Number(distance);
+  const factor = KM_PER_UNIT[units === undefined || units === '' ? 'km' : units];
+  if (!Number.isFinite(amount) || amount < 0 || factor === undefined) throw new InvalidSearchValueError(`near: distance must be a number in km, m or [mi_i], not '${distance ?? ''}|${units ?? ''}'`);
+  return { kind: 'near', latitude, longitude, distanceKm: amount * factor };
+}
+
 /** Parses one (comma-separated part of a) value. `typeModifier` is the `:[type]` of a reference. */
 export function parseValue(type: SearchParamType, text: string, modifier: Modifier | undefined, typeModifier: string | undefined, now: number): SearchValue {
   if (text === '') throw new InvalidSearchValueError('empty value');

@@ -101,6 +101,10 @@ export const searchCases: readonly SearchCase[] = [
   { name: 'uri :below', path: 'ValueSet', query: 'url:below=http://example.org/fhir/ValueSet/colors', matches: ['ValueSet/vs1', 'ValueSet/vs2'] },
   { name: 'uri :above', path: 'ValueSet', query: 'url:above=http://example.org/fhir/ValueSet/colors/warm', matches: ['ValueSet/vs1', 'ValueSet/vs2'] },
   { name: 'uri: _profile', path: 'Patient', query: '_profile=http://example.org/fhir/StructureDefinition/my-patient', matches: ['Patient/p1'] },
+  // special
+  { name: 'special: near within 10 km (default units)', path: 'Location', query: 'near=42.3601|-71.0589|10', matches: ['Location/loc1', 'Location/loc2'] },
+  { name: 'special: near within 1000 m', path: 'Location', query: 'near=42.3601|-71.0589|1000|m', matches: ['Location/loc1'] },
+  { name: 'special: near within 400 miles', path: 'Location', query: 'near=42.3601|-71.0589|400|[mi_i]', matches: ['Location/loc1', 'Location/loc2', 'Location/loc3'] },
   // composite
   { name: 'composite: code and value', path: 'Observation', query: `code-value-quantity=${LOINC}|2339-0$gt100`, matches: ['Observation/o2'] },
   { name: 'composite: component code and value', path: 'Observation', query: `component-code-value-quantity=${LOINC}|8480-6$120`, matches: ['Observation/o3'] },
@@ -168,5 +172,6 @@ export const searchErrorCases: readonly SearchErrorCase[] = [
   { name: 'bad _count, strict', path: 'Patient', query: '_count=-1', strict: true, code: 'INVALID_SEARCH', expression: '_count' },
   { name: '_contained=true is not supported, strict', path: 'Patient', query: '_contained=true', strict: true, code: 'INVALID_SEARCH', expression: '_contained' },
   { name: 'functional _list is not supported, strict', path: 'Patient', query: '_list=$current-allergies', strict: true, code: 'INVALID_SEARCH', expression: '_list' },
+  { name: 'near without a longitude, strict', path: 'Location', query: 'near=42.3', strict: true, code: 'INVALID_SEARCH', expression: 'near' },
   { name: 'forged cursor', path: 'Patient', query: '_cursor=bm90LWEtY3Vyc29y', strict: false, code: 'INVALID_SEARCH', expression: '_cursor' },
 ];

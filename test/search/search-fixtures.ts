@@ -69,6 +69,9 @@ export const searchFixtures: readonly Resource[] = [
   { resourceType: 'ValueSet', id: 'vs2', status: 'active', url: 'http://example.org/fhir/ValueSet/colors/warm' },
   { resourceType: 'ValueSet', id: 'vs3', status: 'draft', url: 'http://other.org/ValueSet/sizes' },
   { resourceType: 'List', id: 'l1', status: 'current', mode: 'working', entry: [{ item: { reference: 'Patient/p1' } }, { item: { reference: 'Patient/p3' } }, { item: { reference: 'Observation/o2' } }] },
+  { resourceType: 'Location', id: 'loc1', name: 'Boston', position: { latitude: 42.3601, longitude: -71.0589 } },
+  { resourceType: 'Location', id: 'loc2', name: 'Cambridge', position: { latitude: 42.3736, longitude: -71.1097 } },
+  { resourceType: 'Location', id: 'loc3', name: 'New York', position: { latitude: 40.7128, longitude: -74.006 } },
   { resourceType: 'Provenance', id: 'prov1', recorded: '2021-01-10T10:00:00Z', target: [{ reference: 'Observation/o1' }], agent: [{ who: { reference: 'Practitioner/dr1' } }] },
 ];
 
