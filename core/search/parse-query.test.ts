@@ -88,4 +88,9 @@ describe('parseSearch', () => {
     expect(() => parseSearch(['Patient', 'Observation'], q('gender=male'), strict)).toThrow(FhirError);
     expect(parseSearch([], q('_id=1'), strict).query.conditions).toHaveLength(1);
   });
+
+  it('bounds the size of a search', () => {
+    const many = Array.from({ length: 101 }, (_v, i) => `v${i}`).join(',');
+    expect(() => parseSearch(['Patient'], q(`family=${many}`), strict)).toThrow(FhirError);
+  });
 });

@@ -53,6 +53,10 @@ const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
 const CONTROL = new Set(['_sort', '_count', '_total', '_include', '_revinclude', '_summary', '_elements', '_cursor', '_format', '_pretty', '_type', '_list', '_contained', '_containedType']);
 const SUMMARY_MODES: readonly string[] = ['true', 'text', 'data', 'count', 'false'];
 const MAX_CHAIN_DEPTH = 4;
+/** Bounds on one query, so that no search can grow into an unbounded SQL statement or DSL query. */
+const MAX_VALUES_PER_PARAMETER = 100;
+const MAX_CONDITIONS = 64;
+const MAX_INCLUDES = 20;
 
 /** The definition shared by every searched type (system search needs the parameter on all of them). */
 function lookup(types: readonly string[], code: string): SearchParameterDefinition {
@@ -94,6 +98,7 @@ function parseParam(types: readonly string[], head: string, value: string, now: 
     return { kind: 'param', param: code, type: def.type, modifier, missing: value === 'true', values: [] };
   }
   const texts = splitEscaped(value, ',');
+  if (texts.length > MAX_VALUES_PER_PARAMETER) throw new InvalidSearchValueError(`At most ${MAX_VALUES_PER_PARAMETER} values may be OR-ed in one parameter`);
   let values: SearchValue[];
   if (code === '_text' || code === '_content') values = texts.map((t) => parseValue('special', t, undefined, undefined, now));
   else if (def.type === 'composite') values = texts.map((t) => parseComposite(def, code, t, now));
@@ -211,6 +216,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       else if (base === '_include' || base === '_revinclude') {
         const mod = name.slice(base.length + 1);
         if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new InvalidSearchValueError(`Unknown modifier ':${mod}' on ${base}`);
+        if (include.length + revinclude.length >= MAX_INCLUDES) throw new InvalidSearchValueError(`At most ${MAX_INCLUDES} _include and _revinclude parameters are supported`);
         const spec = parseInclude(value, mod !== '', base === '_revinclude', types);
         (base === '_include' ? include : revinclude).push(spec);
       } else if (name === '_summary') {
@@ -229,6 +235,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       } else if (CONTROL.has(base)) {
         throw new InvalidSearchValueError(`Modifiers are not allowed on ${base}`);
       } else {
+        if (conditions.length >= MAX_CONDITIONS) throw new InvalidSearchValueError(`At most ${MAX_CONDITIONS} search parameters are supported in one search`);
         conditions.push(parseCondition(types, name, value, now));
       }
       if (name !== '_cursor') applied.push([name, value]);
