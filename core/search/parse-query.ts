@@ -57,6 +57,7 @@ const MAX_CHAIN_DEPTH = 4;
 const MAX_VALUES_PER_PARAMETER = 100;
 const MAX_CONDITIONS = 64;
 const MAX_INCLUDES = 20;
+const MAX_SORT_KEYS = 5;
 
 /** The definition shared by every searched type (system search needs the parameter on all of them). */
 function lookup(types: readonly string[], code: string): SearchParameterDefinition {
@@ -173,7 +174,9 @@ function parseInclude(value: string, iterate: boolean, reverse: boolean, types: 
 }
 
 function parseSort(value: string, types: readonly string[]): SortKey[] {
-  return value.split(',').filter((s) => s !== '').map((item) => {
+  const items = value.split(',').filter((s) => s !== '');
+  if (items.length > MAX_SORT_KEYS) throw new InvalidSearchValueError(`At most ${MAX_SORT_KEYS} _sort keys are supported`);
+  return items.map((item) => {
     const descending = item.startsWith('-');
     const code = descending ? item.slice(1) : item;
     const def = lookup(types, code);
