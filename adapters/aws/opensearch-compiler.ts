@@ -47,6 +47,7 @@ export class OpenSearchCompiler {
         { match: { 'text.value': { query: value.kind === 'text' ? value.terms.join(' ') : '', operator: 'and' } } },
       ])));
     }
+    if (c.type === 'special') return near(c);
     if (c.modifier === 'missing') {
       const present = nestedEntry(c.type === 'composite' ? 'composite' : pathOf(c.type), c.param, []);
       return c.missing === true ? not(present) : present;
@@ -100,6 +101,15 @@ function referencedBy(hits: readonly InnerHit[], param: string): Dsl {
 
 function tooBroad(what: string): FhirError {
   return new FhirError('INVALID_SEARCH', `${what} matches more than ${maxInnerMatches} resources; narrow the inner condition`);
+}
+
+/** Location `near` (search.html#special): within the distance of the point, on the geo entries. */
+function near(c: ParamCondition): Dsl {
+  const present = nestedEntry('geo', c.param, []);
+  if (c.modifier === 'missing') return c.missing === true ? not(present) : present;
+  return any(c.values.map((value) => value.kind !== 'near' ? matchNone : nestedEntry('geo', c.param, [
+    { geo_distance: { distance: `${value.distanceKm}km`, 'geo.point': { lat: value.latitude, lon: value.longitude } } },
+  ])));
 }
 
 /** Components of one composite value live in one nested entry, as c{n}_{field}. */

@@ -77,6 +77,9 @@ export function indexBody(refreshInterval?: string): Record<string, unknown> {
         uri: nested(valueProperties.uri),
         composite: nested(compositeProperties()),
         text: nested(valueProperties.text),
+        // Location.position for `near` (search.html#special), paired from the
+        // `<param>:latitude` and `<param>:longitude` number entries the core extracts.
+        geo: nested({ point: { type: 'geo_point' } }),
       },
     },
   };
@@ -105,7 +108,26 @@ export function searchDocument(tenant: string, resourceType: string, id: string,
     if (entry.type === 'token') lists.token.push({ ...fields, norm: entry.text === null ? null : normalizeString(entry.text) });
     else lists[type].push(fields);
   }
-  return { tenant, resourceType, id, versionId, deleted: false, ...lists };
+  return { tenant, resourceType, id, versionId, deleted: false, ...lists, geo: geoPoints(entries) };
+}
+
+/** One point per special parameter that has both a latitude and a longitude entry. */
+function geoPoints(entries: readonly IndexEntry[]): { param: string; point: { lat: number; lon: number } }[] {
+  const coordinates = new Map<string, { lat?: number; lon?: number }>();
+  for (const entry of entries) {
+    if (entry.type !== 'number') continue;
+    const match = /^(.+):(latitude|longitude)$/.exec(entry.param);
+    if (!match?.[1]) continue;
+    const point = coordinates.get(match[1]) ?? {};
+    if (match[2] === 'latitude') point.lat ??= entry.value;
+    else point.lon ??= entry.value;
+    coordinates.set(match[1], point);
+  }
+  const points: { param: string; point: { lat: number; lon: number } }[] = [];
+  for (const [param, { lat, lon }] of coordinates) {
+    if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) points.push({ param, point: { lat, lon } });
+  }
+  return points;
 }
 
 /** What is left of a deleted resource: enough to refuse older versions arriving late. */
