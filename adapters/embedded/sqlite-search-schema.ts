@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
 /** Bump on any change below: migrateSearchSchema then rebuilds the index from the stored resources. */
-export const SEARCH_SCHEMA_VERSION = 2;
+export const SEARCH_SCHEMA_VERSION = 3;
 
 const ddl = `
 -- One row per current (not deleted) resource. rid orders results by default: it grows with

@@ -4,6 +4,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Resource } from '../../core/fhir-types';
 import { extractIndexEntries } from '../../core/search/extract';
+import { normalizeString } from '../../core/search/normalize';
 import type { IndexEntry } from '../../core/search/index-entry';
 import type { SqliteIndexWriter } from './sqlite-index-writer';
 import { migrateSearchSchema, NARROW_MS, paramKey, VALUE_TABLES } from './sqlite-search-schema';
@@ -56,7 +57,8 @@ function clearRows(s: Statements, rid: number): void {
 
 function columnsOf(entry: IndexEntry, multi: boolean): Value[] | undefined {
   switch (entry.type) {
-    case 'token': return [entry.system, entry.code, entry.text];
+    // :text compares normalized text (case- and accent-insensitive, like string search).
+    case 'token': return [entry.system, entry.code, entry.text === null ? null : normalizeString(entry.text)];
     case 'string': return [entry.value, entry.exact];
     case 'date': return [entry.start, entry.end, entry.end - entry.start >= NARROW_MS ? 1 : 0, multi ? 1 : 0];
     case 'number': return [entry.value, entry.low, entry.high];

@@ -62,7 +62,7 @@ export const searchFixtures: readonly Resource[] = [
   },
   { resourceType: 'Observation', id: 'o5', status: 'final', subject: { identifier: { system: MRN, value: '12345' } }, code: { text: 'unstructured note' }, valueString: 'ok' },
   { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006', display: 'Diabetes mellitus type 2' }] }, onsetDateTime: '2015', asserter: { reference: 'Practitioner/dr1' } },
-  { resourceType: 'Condition', id: 'c2', subject: { reference: 'Patient/p2' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertension' }] }, onsetPeriod: { start: '2019-06-01' } },
+  { resourceType: 'Condition', id: 'c2', subject: { reference: 'Patient/p2' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertensión artérielle' }] }, onsetPeriod: { start: '2019-06-01' } },
   { resourceType: 'RiskAssessment', id: 'r1', status: 'final', subject: { reference: 'Patient/p1' }, prediction: [{ probabilityDecimal: 0.25 }] },
   { resourceType: 'RiskAssessment', id: 'r2', status: 'final', subject: { reference: 'Patient/p2' }, prediction: [{ probabilityDecimal: 0.8 }] },
   { resourceType: 'ValueSet', id: 'vs1', status: 'active', url: 'http://example.org/fhir/ValueSet/colors' },
