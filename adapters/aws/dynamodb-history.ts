@@ -4,7 +4,8 @@
 //
 // Newest first, keyset paging: the cursor is the sort key of the last version returned, so
 // versions committed while a client pages sort before it and neither skip nor repeat a row.
-// `total` is left out: counting a type's or a tenant's whole history costs a read of all of it.
+// `total` is given for history-instance (one partition, counted with Select COUNT) and left out
+// for -type and -system: counting a type's or a tenant's whole history reads all of it.
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { HistoryPage, HistoryQuery, StoredVersion } from '../../core/ports/resource-store';
@@ -70,7 +71,8 @@ export class DynamoDbHistoryQueries {
     const sinceMs = query.since === undefined ? undefined : parseInstant(query.since, '_since');
     const atMs = query.at === undefined ? undefined : parseInstant(query.at, '_at');
     const scan = this.scan(tenant, query, sinceMs, atMs);
-    if (query.count === 0) return { versions: [] };
+    const totals = query.id !== undefined && atMs === undefined ? { total: await this.countInstance(scan, sinceMs) } : {};
+    if (query.count === 0) return { versions: [], ...totals };
 
     const accept = this.filter(query, sinceMs, atMs);
     const taken: Item[] = [];
@@ -91,7 +93,25 @@ export class DynamoDbHistoryQueries {
     const page = hasMore ? taken.slice(0, query.count) : taken;
     const versions: StoredVersion[] = page.map(toStoredVersion);
     const last = page[page.length - 1];
-    return hasMore && last ? { versions, nextCursor: encodeCursor(scan.positionKey, text(last, scan.positionKey)) } : { versions };
+    return hasMore && last ? { versions, ...totals, nextCursor: encodeCursor(scan.positionKey, text(last, scan.positionKey)) } : { versions, ...totals };
+  }
+
+  /** The versions of one resource (at or after _since), counted without reading them. */
+  private async countInstance(scan: Scan, sinceMs: number | undefined): Promise<number> {
+    // lastUpdated is stored as the core writes it, an ISO instant in UTC with milliseconds, so
+    // string order is time order.
+    const since = sinceMs === undefined ? {} : {
+      FilterExpression: 'lu >= :since',
+      ExpressionAttributeValues: { ...scan.input.ExpressionAttributeValues, ':since': new Date(sinceMs).toISOString() },
+    };
+    let total = 0;
+    let exclusiveStart: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(new QueryCommand({ ...scan.input, ...since, Select: 'COUNT', ...(exclusiveStart ? { ExclusiveStartKey: exclusiveStart } : {}) }));
+      total += result.Count ?? 0;
+      exclusiveStart = result.LastEvaluatedKey;
+    } while (exclusiveStart !== undefined);
+    return total;
   }
 
   private scan(tenant: string, query: HistoryQuery, sinceMs: number | undefined, atMs: number | undefined): Scan {

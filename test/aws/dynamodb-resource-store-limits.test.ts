@@ -89,5 +89,19 @@ describeWithMoto('DynamoDbResourceStore on moto, beyond the contract', (endpoint
     }
     await expect(store.history(tenant, { count: 5, cursor: forged('h1:hsk:1#Patient#p1#1') })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
   });
+
+  test('history-instance counts every version of the resource (at or after _since) in total', async () => {
+    const tenant = randomUUID();
+    const times = ['2024-03-01T00:00:01.000Z', '2024-03-01T00:00:02.000Z', '2024-03-01T00:00:03.000Z'];
+    for (const [i, lastUpdated] of times.entries()) {
+      const versionId = String(i + 1);
+      await store.commit(tenant, [{ ...create('o1'), expectedVersionId: i === 0 ? null : String(i), versionId, lastUpdated }]);
+    }
+
+    const all = await store.history(tenant, { resourceType: 'Observation', id: 'o1', count: 1 });
+    const since = await store.history(tenant, { resourceType: 'Observation', id: 'o1', count: 1, since: times[1] });
+
+    expect([all.versions.length, all.total, since.total]).toEqual([1, 3, 2]);
+  });
 });
 
