@@ -133,7 +133,9 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   // Dense everywhere (or nothing to drive from) and unsorted: a short walk usually fills the page.
   // Plain positive conditions only: their rows already fix tenant and type, so the total is the
   // size of the intersection of their row sets, computed on the indexes alone.
-  const plain = members.length > 0 && members.every((m) => m.key === 'rid' && !m.negated && !m.setOnly && m.owner === undefined && m.exemptTypes === undefined);
+  // With a sparse driver, probing its few rows is cheaper than intersecting large sets.
+  const plain = members.length > 0 && (members.length === 1 || fewest >= DENSE)
+    && members.every((m) => m.key === 'rid' && !m.negated && !m.setOnly && m.owner === undefined && m.exemptTypes === undefined);
   const countRows = plain ? join(members.map((m) => sql(`SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text}`, ...m.where.params)), ' INTERSECT ') : undefined;
   return {
     window: baseOf('w'), probes, driven,

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
 /** Bump on any change below: migrateSearchSchema then rebuilds the index from the stored resources. */
-export const SEARCH_SCHEMA_VERSION = 3;
+export const SEARCH_SCHEMA_VERSION = 4;
 
 const ddl = `
 -- One row per current (not deleted) resource. rid orders results by default: it grows with
@@ -42,8 +42,7 @@ CREATE TABLE IF NOT EXISTS sp_date (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   low INTEGER NOT NULL, high INTEGER NOT NULL, wide INTEGER NOT NULL, multi INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS sp_date_low ON sp_date (pk, low, rid, high);
-CREATE INDEX IF NOT EXISTS sp_date_narrow ON sp_date (pk, low, high) WHERE wide = 0;
+CREATE INDEX IF NOT EXISTS sp_date_low ON sp_date (pk, low, rid, high, wide);
 CREATE INDEX IF NOT EXISTS sp_date_wide ON sp_date (pk, low, high) WHERE wide = 1;
 CREATE INDEX IF NOT EXISTS sp_date_high ON sp_date (pk, high, rid, low);
 CREATE INDEX IF NOT EXISTS sp_date_multi ON sp_date (pk, rid) WHERE multi = 1;
