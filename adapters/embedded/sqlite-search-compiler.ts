@@ -16,6 +16,11 @@ export interface Member {
   readonly where: Sql;
   /** Ties the subquery to resource row alias `r` for the EXISTS form. */
   readonly correlate: (r: string) => string;
+  /**
+   * FROM of the EXISTS form when it differs: the per-row probe must use the (rid, pk) index,
+   * which SQLite without statistics sometimes trades for a value index (a scan per row).
+   */
+  readonly probeFrom?: string;
   readonly negated: boolean;
   /** The compartment's own resource, which matches without any index row (SMART restriction). */
   readonly owner?: { readonly type: string; readonly id: string };
@@ -42,7 +47,7 @@ export function asIn(r: string, m: Member): Sql {
 /** `EXISTS (... = r.rid ...)`: probed for each candidate row. */
 export function asExists(r: string, m: Member): Sql {
   if (m.setOnly) return asIn(r, m);
-  const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.from} WHERE ${m.correlate(r)} AND ${m.where.text})`, ...m.where.params);
+  const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.probeFrom ?? m.from} WHERE ${m.correlate(r)} AND ${m.where.text})`, ...m.where.params);
   return withAlternatives(r, m, inner);
 }
 
@@ -96,7 +101,8 @@ export class SqlCompiler {
 
   private rows(type: SearchParamType | 'fts', v: string, where: Sql, negated: boolean): Member {
     if (type === 'fts') return { key: 'rid', select: 'rowid', from: 'sp_fts', where, correlate: (r) => `rowid = ${r}.rid`, negated, setOnly: true };
-    return { key: 'rid', select: `${v}.rid`, from: `${tableOf(type)} ${v}`, where, correlate: (r) => `${v}.rid = ${r}.rid`, negated };
+    const table = tableOf(type);
+    return { key: 'rid', select: `${v}.rid`, from: `${table} ${v}`, probeFrom: `${table} ${v} INDEXED BY ${table}_rid`, where, correlate: (r) => `${v}.rid = ${r}.rid`, negated };
   }
 
   private param(types: readonly string[], c: ParamCondition): Member {
@@ -145,6 +151,7 @@ export class SqlCompiler {
     ], ' AND ');
     return {
       key: 'rid', select: `${lat}.rid`, from: `sp_number ${lat} JOIN sp_number ${lon} ON ${lon}.rid = ${lat}.rid`,
+      probeFrom: `sp_number ${lat} INDEXED BY sp_number_rid JOIN sp_number ${lon} ON ${lon}.rid = ${lat}.rid`,
       where, correlate: (r) => `${lat}.rid = ${r}.rid`, negated: false,
     };
   }
@@ -169,7 +176,9 @@ export class SqlCompiler {
         return componentValue === undefined ? sql('1') : valueMatch(aliases[n] ?? '', componentValue, undefined);
       }), ' AND ');
     })));
-    return { key: 'rid', select: `${first}.rid`, from: from.join(' '), where: join(where, ' AND '), correlate: (r) => `${first}.rid = ${r}.rid`, negated: false };
+    const firstTable = tableOf(components[0]?.type ?? 'token');
+    const probeFrom = [`${firstTable} ${first} INDEXED BY ${firstTable}_rid`, ...from.slice(1)].join(' ');
+    return { key: 'rid', select: `${first}.rid`, from: from.join(' '), probeFrom, where: join(where, ' AND '), correlate: (r) => `${first}.rid = ${r}.rid`, negated: false };
   }
 
   private chain(types: readonly string[], param: string, targets: readonly { resourceType: string; condition: Condition }[]): Member {
@@ -179,7 +188,10 @@ export class SqlCompiler {
       const inner = this.condition(t, [resourceType], condition);
       return join([sql(`${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, resourceType, this.tenant, resourceType), inner, sql(')')], '');
     });
-    return { key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, where: join([pkMatch(`${ref}.pk`, this.tenant, types, param), ors(perTarget)], ' AND '), correlate: (r) => `${ref}.rid = ${r}.rid`, negated: false };
+    return {
+      key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, probeFrom: `sp_reference ${ref} INDEXED BY sp_reference_rid`,
+      where: join([pkMatch(`${ref}.pk`, this.tenant, types, param), ors(perTarget)], ' AND '), correlate: (r) => `${ref}.rid = ${r}.rid`, negated: false,
+    };
   }
 
   private has(sourceType: string, param: string, condition: Condition): Member {

@@ -144,7 +144,9 @@ export class SqliteSearchIndex implements SearchIndex {
       const v = `sv${i}`;
       const pk = pkMatch(`${v}.pk`, tenant, query.resourceTypes, key.param);
       const agg = key.descending ? 'MAX' : 'MIN';
-      const inner = sql(`IFNULL((SELECT ${agg}(${v}.${sortColumn(key)}) FROM ${tableOf(key.type)} ${v} WHERE ${v}.rid = r.rid AND ${pk.text}), ${key.descending ? NULL_LAST_DESC : NULL_LAST_ASC}) AS s${i}`, ...pk.params);
+      const table = tableOf(key.type);
+      // INDEXED BY: one (rid, pk) probe per row; see Member.probeFrom in sqlite-search-compiler.ts.
+      const inner = sql(`IFNULL((SELECT ${agg}(${v}.${sortColumn(key)}) FROM ${table} ${v} INDEXED BY ${table}_rid WHERE ${v}.rid = r.rid AND ${pk.text}), ${key.descending ? NULL_LAST_DESC : NULL_LAST_ASC}) AS s${i}`, ...pk.params);
       return inner;
     });
     const selected = join(columns, ', ');

@@ -88,7 +88,7 @@ function dateRangeDrivers(tenant: string, query: SearchQuery): Driver[] {
     const pk = (alias: string): Sql => pkMatch(`${alias}.pk`, tenant, query.resourceTypes, param);
     const parts = [
       join([sql('SELECT d1.rid FROM sp_date d1 WHERE '), pk('d1'), sql(' AND d1.wide = 0 AND d1.low > ? AND d1.low < ? AND d1.high >= ?', lower - NARROW_MS, upper, lower)], ''),
-      join([sql('SELECT d2.rid FROM sp_date d2 WHERE '), pk('d2'), sql(' AND d2.wide = 1 AND d2.low < ? AND d2.high >= ?', upper, lower)], ''),
+      join([sql('SELECT d2.rid FROM sp_date d2 INDEXED BY sp_date_wide WHERE '), pk('d2'), sql(' AND d2.wide = 1 AND d2.low < ? AND d2.high >= ?', upper, lower)], ''),
       join([sql('SELECT d3.rid FROM sp_date d3 WHERE '), pk('d3'), sql(' AND d3.multi = 1')], ''),
     ];
     const rows = join(parts, ' UNION ');

@@ -53,7 +53,7 @@ export function walkSort(db: Database, tenant: string, query: SearchQuery, key: 
     seek,
     sql(` ORDER BY w.${column} ${dir}, w.rid ${dir} LIMIT ?) v JOIN sp_resource r ON r.rid = v.rid`, WINDOW),
     // The resource's first row in walk order (ties on the value broken by row id).
-    sql(` WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} x WHERE x.rid = v.rid AND x.pk = ? AND (x.${column} ${cmp === '>' ? '<' : '>'} v.${column} OR (x.${column} = v.${column} AND x.rowid < v.row))) AND `, pk),
+    sql(` WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} x INDEXED BY ${spec.table}_rid WHERE x.rid = v.rid AND x.pk = ? AND (x.${column} ${cmp === '>' ? '<' : '>'} v.${column} OR (x.${column} = v.${column} AND x.rowid < v.row))) AND `, pk),
     where,
     sql(` ORDER BY v.${column} ${dir}, v.rid ${dir} LIMIT ?`, limit),
   ], '');
