@@ -1,6 +1,7 @@
 // History queries of the DynamoDB store (https://hl7.org/fhir/R4/http.html#history):
 // history-instance on the base table (versions of one resource, sort key = version order),
-// history-type and history-system on their GSIs (sort key = lastUpdated, then type, id, version).
+// history-type and history-system on their GSIs (sort key = lastUpdated, then type, id, version),
+// whose partitions are sharded (dynamodb-items.ts: historyShards) and merged on read.
 //
 // Newest first, keyset paging: the cursor is the sort key of the last version returned, so
 // versions committed while a client pages sort before it and neither skip nor repeat a row.
@@ -10,6 +11,7 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
 import { FhirError } from '../../core/errors/fhir-error';
 import type { HistoryPage, HistoryQuery, StoredVersion } from '../../core/ports/resource-store';
 import {
+  historyShards,
   instantMs,
   msKey,
   resourcePk,
@@ -17,15 +19,11 @@ import {
   toStoredVersion,
   typePk,
 } from './dynamodb-items';
+import { DescendingMerge, QueryStream, type Item } from './dynamodb-query-stream';
 import { systemHistoryIndex, typeHistoryIndex } from './dynamodb-table';
 
-type Item = Record<string, unknown>;
-
-interface Scan {
-  readonly input: QueryCommandInput;
-  /** The attribute whose value is the keyset position (sk for instance, hsk otherwise). */
-  readonly positionKey: 'sk' | 'hsk';
-}
+/** Reads more than a page asks for, so filters rarely need a second round trip. */
+const minimumRead = 25;
 
 const cursorPattern = /^h1:(sk|hsk):([^\s]{1,1024})$/;
 /** What a position must look like, so a forged cursor is a 400 and never a malformed query. */
@@ -70,121 +68,106 @@ export class DynamoDbHistoryQueries {
     }
     const sinceMs = query.since === undefined ? undefined : parseInstant(query.since, '_since');
     const atMs = query.at === undefined ? undefined : parseInstant(query.at, '_at');
-    const scan = this.scan(tenant, query, sinceMs, atMs);
-    const totals = query.id !== undefined && atMs === undefined ? { total: await this.countInstance(scan, sinceMs) } : {};
-    if (query.count === 0) return { versions: [], ...totals };
+    if (query.resourceType !== undefined && query.id !== undefined) return this.instance(tenant, query.resourceType, query.id, query, sinceMs, atMs);
+    return this.across(tenant, query, sinceMs, atMs);
+  }
 
-    const accept = this.filter(query, sinceMs, atMs);
+  /** history-instance: the resource's own partition, strongly consistent, in version order. */
+  private async instance(tenant: string, resourceType: string, id: string, query: HistoryQuery, sinceMs: number | undefined, atMs: number | undefined): Promise<HistoryPage> {
+    const pk = resourcePk(tenant, resourceType, id);
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': pk, ':v': 'v#' },
+      Limit: Math.max(query.count + 1, minimumRead),
+    };
+    const totals = atMs === undefined ? { total: await this.countInstance(input, sinceMs) } : {};
+    if (query.count === 0) return { versions: [], ...totals };
+    const start = query.cursor === undefined ? undefined : { pk, sk: decodeCursor(query.cursor, 'sk') };
+    const stream = new QueryStream(this.client, input, start);
+    let foundAt = false;
     const taken: Item[] = [];
-    let exclusiveStart = query.cursor === undefined ? undefined : this.startKey(tenant, query, scan, decodeCursor(query.cursor, scan.positionKey));
-    // Read until one more accepted version than the page needs (which says a next page exists).
-    for (;;) {
-      const result = await this.client.send(new QueryCommand({ ...scan.input, Limit: Math.max(query.count + 1, 25), ...(exclusiveStart ? { ExclusiveStartKey: exclusiveStart } : {}) }));
-      const items = result.Items ?? [];
-      const kept = await accept(items);
-      for (const item of kept) {
-        taken.push(item);
-        if (taken.length > query.count) break;
+    for (let item = await stream.peek(); item !== undefined && taken.length <= query.count; item = await stream.peek()) {
+      stream.take();
+      const ms = instantMs(text(item, 'lu'));
+      if (sinceMs !== undefined && ms < sinceMs) continue;
+      if (atMs !== undefined) {
+        // Versions come newest first, so the first one at or before _at is the one current then.
+        if (foundAt || ms > atMs) continue;
+        foundAt = true;
       }
-      if (taken.length > query.count || result.LastEvaluatedKey === undefined) break;
-      exclusiveStart = result.LastEvaluatedKey;
+      taken.push(item);
     }
-    const hasMore = taken.length > query.count;
-    const page = hasMore ? taken.slice(0, query.count) : taken;
-    const versions: StoredVersion[] = page.map(toStoredVersion);
-    const last = page[page.length - 1];
-    return hasMore && last ? { versions, ...totals, nextCursor: encodeCursor(scan.positionKey, text(last, scan.positionKey)) } : { versions, ...totals };
+    return { ...page(taken, query.count, 'sk'), ...totals };
+  }
+
+  /** history-type and history-system: every shard of the GSI, merged newest first. */
+  private async across(tenant: string, query: HistoryQuery, sinceMs: number | undefined, atMs: number | undefined): Promise<HistoryPage> {
+    if (query.count === 0) return { versions: [] };
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'hsk');
+    // Keyset paging: everything strictly before the cursor (hsk is unique per version), and
+    // with _at nothing after it.
+    const bounds = [cursor, atMs === undefined ? undefined : msKey(atMs + 1)].filter((b): b is string => b !== undefined);
+    const upper = bounds.length === 0 ? undefined : bounds.reduce((a, b) => (a < b ? a : b));
+    const values: Record<string, string> = {};
+    let range = '';
+    if (sinceMs !== undefined && upper !== undefined) {
+      range = ' AND hsk BETWEEN :since AND :upper';
+      values[':since'] = msKey(sinceMs);
+      values[':upper'] = upper;
+    } else if (sinceMs !== undefined) {
+      range = ' AND hsk >= :since';
+      values[':since'] = msKey(sinceMs);
+    } else if (upper !== undefined) {
+      range = ' AND hsk < :upper';
+      values[':upper'] = upper;
+    }
+    const streams = Array.from({ length: historyShards }, (_, shard) => {
+      const [indexName, partitionKey, partition] = query.resourceType !== undefined
+        ? [typeHistoryIndex, 'tpk', typePk(tenant, query.resourceType, shard)]
+        : [systemHistoryIndex, 'spk', systemPk(tenant, shard)];
+      return new QueryStream(this.client, {
+        TableName: this.tableName,
+        IndexName: indexName,
+        ScanIndexForward: false,
+        KeyConditionExpression: `${partitionKey} = :p${range}`,
+        ExpressionAttributeValues: { ...values, ':p': partition },
+        Limit: Math.max(query.count + 1, minimumRead),
+      });
+    });
+    const merged = new DescendingMerge(streams, (item) => text(item, 'hsk'));
+    const taken: Item[] = [];
+    while (taken.length <= query.count) {
+      const batch = (await merged.next(query.count + 1 - taken.length)).filter((item) => text(item, 'hsk') !== upper);
+      if (batch.length === 0) break;
+      // _at: keep the versions that were current then, checked for the whole batch at once.
+      const keep = atMs === undefined ? batch.map(() => true) : await Promise.all(batch.map((item) => this.isCurrentAt(item, atMs)));
+      taken.push(...batch.filter((_, i) => keep[i]));
+    }
+    // GSIs are eventually consistent: a version may show here a moment after its commit (a
+    // known, documented difference from the embedded store).
+    return page(taken, query.count, 'hsk');
   }
 
   /** The versions of one resource (at or after _since), counted without reading them. */
-  private async countInstance(scan: Scan, sinceMs: number | undefined): Promise<number> {
+  private async countInstance(input: QueryCommandInput, sinceMs: number | undefined): Promise<number> {
     // lastUpdated is stored as the core writes it, an ISO instant in UTC with milliseconds, so
     // string order is time order.
     const since = sinceMs === undefined ? {} : {
       FilterExpression: 'lu >= :since',
-      ExpressionAttributeValues: { ...scan.input.ExpressionAttributeValues, ':since': new Date(sinceMs).toISOString() },
+      ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':since': new Date(sinceMs).toISOString() },
     };
     let total = 0;
     let exclusiveStart: Record<string, unknown> | undefined;
     do {
-      const result = await this.client.send(new QueryCommand({ ...scan.input, ...since, Select: 'COUNT', ...(exclusiveStart ? { ExclusiveStartKey: exclusiveStart } : {}) }));
+      const { Limit: _limit, ...unlimited } = input;
+      const result = await this.client.send(new QueryCommand({ ...unlimited, ...since, Select: 'COUNT', ...(exclusiveStart ? { ExclusiveStartKey: exclusiveStart } : {}) }));
       total += result.Count ?? 0;
       exclusiveStart = result.LastEvaluatedKey;
     } while (exclusiveStart !== undefined);
     return total;
-  }
-
-  private scan(tenant: string, query: HistoryQuery, sinceMs: number | undefined, atMs: number | undefined): Scan {
-    const base = { TableName: this.tableName, ScanIndexForward: false };
-    if (query.resourceType !== undefined && query.id !== undefined) {
-      return {
-        positionKey: 'sk',
-        input: {
-          ...base,
-          ConsistentRead: true,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
-          ExpressionAttributeValues: { ':pk': resourcePk(tenant, query.resourceType, query.id), ':v': 'v#' },
-        },
-      };
-    }
-    // GSIs are eventually consistent; the base table's strongly consistent reads cannot serve a
-    // query across partitions (a known, documented difference from the embedded store).
-    const [indexName, partitionKey, partition] = query.resourceType !== undefined
-      ? [typeHistoryIndex, 'tpk', typePk(tenant, query.resourceType)]
-      : [systemHistoryIndex, 'spk', systemPk(tenant)];
-    const values: Record<string, string> = { ':p': partition };
-    const range: string[] = [];
-    if (sinceMs !== undefined) {
-      range.push('hsk >= :since');
-      values[':since'] = msKey(sinceMs);
-    }
-    if (atMs !== undefined) {
-      range.push('hsk < :after');
-      values[':after'] = msKey(atMs + 1);
-    }
-    const rangeCondition = range.length === 2 ? ' AND hsk BETWEEN :since AND :after' : range.length === 1 ? ` AND ${range[0]}` : '';
-    return {
-      positionKey: 'hsk',
-      input: { ...base, IndexName: indexName, KeyConditionExpression: `${partitionKey} = :p${rangeCondition}`, ExpressionAttributeValues: values },
-    };
-  }
-
-  /** ExclusiveStartKey for the version at `position` (the base table key plus the index key). */
-  private startKey(tenant: string, query: HistoryQuery, scan: Scan, position: string): Record<string, string> {
-    if (scan.positionKey === 'sk') {
-      return { pk: resourcePk(tenant, query.resourceType ?? '', query.id ?? ''), sk: position };
-    }
-    // hsk = {ms}#{type}#{id}#{version}: the type and id name the version's own partition.
-    const parts = position.split('#');
-    if (parts.length !== 4) throw new FhirError('INVALID_REQUEST', 'The history paging cursor is not valid; start again from the first page', { expression: ['_cursor'] });
-    const [, type = '', id = '', version = ''] = parts;
-    const key: Record<string, string> = { pk: `${systemPk(tenant)}#${type}#${id}`, sk: `v#${version}`, hsk: position };
-    if (query.resourceType !== undefined) key.tpk = typePk(tenant, query.resourceType);
-    else key.spk = systemPk(tenant);
-    return key;
-  }
-
-  /** Post-filters for what key conditions cannot say: _since/_at on an instance, and _at's "current then". */
-  private filter(query: HistoryQuery, sinceMs: number | undefined, atMs: number | undefined): (items: Item[]) => Promise<Item[]> {
-    const instance = query.id !== undefined;
-    if (instance) {
-      let foundAt = false;
-      return async (items) =>
-        items.filter((item) => {
-          const ms = instantMs(text(item, 'lu'));
-          if (sinceMs !== undefined && ms < sinceMs) return false;
-          if (atMs === undefined) return true;
-          // Versions come newest first, so the first one at or before _at is the one current then.
-          if (foundAt || ms > atMs) return false;
-          foundAt = true;
-          return true;
-        });
-    }
-    if (atMs === undefined) return async (items) => items;
-    return async (items) => {
-      const current = await Promise.all(items.map((item) => this.isCurrentAt(item, atMs)));
-      return items.filter((_, i) => current[i]);
-    };
   }
 
   /** True when no later version of the item's resource was written at or before `atMs`. */
@@ -202,4 +185,13 @@ export class DynamoDbHistoryQueries {
     const successor = result.Items?.[0];
     return successor === undefined || instantMs(text(successor, 'lu')) > atMs;
   }
+}
+
+/** The first `count` items as a page, with a cursor when one more was read. */
+function page(taken: readonly Item[], count: number, positionKey: 'sk' | 'hsk'): HistoryPage {
+  const hasMore = taken.length > count;
+  const items = hasMore ? taken.slice(0, count) : taken;
+  const versions: StoredVersion[] = items.map(toStoredVersion);
+  const last = items[items.length - 1];
+  return hasMore && last ? { versions, nextCursor: encodeCursor(positionKey, text(last, positionKey)) } : { versions };
 }

@@ -24,12 +24,31 @@ export function resourcePk(tenant: string, resourceType: string, id: string): st
   return `${component(tenant)}#${component(resourceType)}#${component(id)}`;
 }
 
-export function typePk(tenant: string, resourceType: string): string {
-  return `${component(tenant)}#${component(resourceType)}`;
+/**
+ * History GSI partitions per tenant (and per type). A DynamoDB partition takes about 1,000
+ * writes/s, and every commit writes the history indexes, so one partition per tenant would cap a
+ * single-tenant deployment there; spread over `historyShards` partitions (by resource), history
+ * queries read all shards and merge them. Fixed for the life of a table: changing it hides the
+ * history written under the old count.
+ */
+export const historyShards = 8;
+
+/** The history shard of a resource: FNV-1a of `type/id`, so all its versions share one shard. */
+export function historyShard(resourceType: string, id: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${resourceType}/${id}`) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % historyShards;
 }
 
-export function systemPk(tenant: string): string {
-  return component(tenant);
+export function typePk(tenant: string, resourceType: string, shard: number): string {
+  return `${component(tenant)}#${component(resourceType)}#${shard}`;
+}
+
+export function systemPk(tenant: string, shard: number): string {
+  return `${component(tenant)}#${shard}`;
 }
 
 /** Sort-key form of a versionId: numeric ids padded to 15 digits, others after all numbers. */

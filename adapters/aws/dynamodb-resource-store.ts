@@ -32,6 +32,7 @@ import {
   currentSk,
   encodeBody,
   encodeIndex,
+  historyShard,
   historySk,
   resourcePk,
   systemPk,
@@ -176,8 +177,8 @@ export class DynamoDbResourceStore implements ResourceStore {
       del: write.resource === undefined,
       ...encodeBody(write.resource),
       ...encodeIndex(write.index),
-      tpk: typePk(tenant, write.resourceType),
-      spk: systemPk(tenant),
+      tpk: typePk(tenant, write.resourceType, historyShard(write.resourceType, write.id)),
+      spk: systemPk(tenant, historyShard(write.resourceType, write.id)),
       hsk: historySk(write.lastUpdated, write.resourceType, write.id, write.versionId),
     };
     // Versions are immutable: never overwrite one, even if a caller reuses a versionId.

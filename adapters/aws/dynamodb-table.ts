@@ -5,14 +5,14 @@
 // - Base table (pk, sk): one partition per resource, `{tenant}#{type}#{id}`; sk `c` is the
 //   current version (read, readMany, the optimistic-concurrency check), `v#{version}` each
 //   historical version (vread, history-instance).
-// - GSI `type-history` (tpk = `{tenant}#{type}`, hsk = `{lastUpdated ms}#...`): history-type.
-// - GSI `system-history` (spk = `{tenant}`, hsk): history-system. Only version items carry
-//   these attributes, so the indexes hold history and nothing else.
-// Known limit: all of a tenant's writes land in one system-history GSI partition (about 1,000
-// writes/s per partition on DynamoDB); a busier tenant needs the key sharded by a suffix and a
-// merge of the shards on read. GSIs are eventually consistent, so history-type and
-// history-system may miss a version for a moment after its commit (history-instance reads the
-// base table, strongly consistent).
+// - GSI `type-history` (tpk = `{tenant}#{type}#{shard}`, hsk = `{lastUpdated ms}#...`):
+//   history-type.
+// - GSI `system-history` (spk = `{tenant}#{shard}`, hsk): history-system. Only version items
+//   carry these attributes, so the indexes hold history and nothing else. Each tenant (and type)
+//   is spread over dynamodb-items.ts's historyShards partitions, so history writes are not
+//   capped by one GSI partition (about 1,000 writes/s); reads merge the shards.
+// GSIs are eventually consistent, so history-type and history-system may miss a version for a
+// moment after its commit (history-instance reads the base table, strongly consistent).
 // The stream (NEW_AND_OLD_IMAGES) feeds adapters/aws/stream-processor.ts.
 import {
   CreateTableCommand,

@@ -5,6 +5,7 @@ import { DeleteTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sd
 import { FhirError } from '../../core/errors/fhir-error';
 import type { WriteOperation } from '../../core/ports/resource-store';
 import { DynamoDbResourceStore } from '../../adapters/aws/dynamodb-resource-store';
+import { historyShard } from '../../adapters/aws/dynamodb-items';
 import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
 import { dynamoDbClient, uniqueName } from './support/clients';
 import { describeWithMoto } from './support/engines';
@@ -102,6 +103,31 @@ describeWithMoto('DynamoDbResourceStore on moto, beyond the contract', (endpoint
     const since = await store.history(tenant, { resourceType: 'Observation', id: 'o1', count: 1, since: times[1] });
 
     expect([all.versions.length, all.total, since.total]).toEqual([1, 3, 2]);
+  });
+
+  test('history-type and -system merge the history shards newest first, page after page', async () => {
+    const tenant = randomUUID();
+    const ids = Array.from({ length: 40 }, (_, i) => `o${i}`);
+    const at = (i: number): string => new Date(Date.UTC(2024, 5, 1, 0, 0, i)).toISOString();
+    for (let i = 0; i < ids.length; i += 10) {
+      await store.commit(tenant, ids.slice(i, i + 10).map((id, j) => ({ ...create(id), lastUpdated: at(i + j) })));
+    }
+    const pages = async (resourceType?: string): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.history(tenant, { ...(resourceType ? { resourceType } : {}), count: 7, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.versions.map((v) => v.id));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      return seen;
+    };
+
+    const newestFirst = [...ids].reverse();
+
+    expect(new Set(ids.map((id) => historyShard('Observation', id))).size).toBeGreaterThan(1);
+    await expect(pages('Observation')).resolves.toEqual(newestFirst);
+    await expect(pages()).resolves.toEqual(newestFirst);
   });
 });
 
