@@ -8,9 +8,12 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 
-# Services a developer already had running are left running; the ones started here are stopped.
-already_running=0
-[[ -f .services/env ]] && already_running=1
+# When both engines were already running they are left so; otherwise they are stopped at the end.
+already_running=1
+for service in moto opensearch; do
+  pid_file=".services/$service.pid"
+  [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null || already_running=0
+done
 cleanup() { (( already_running )) || services/stop.sh; }
 trap cleanup EXIT
 
