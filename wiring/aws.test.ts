@@ -1,5 +1,7 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from './config';
-import { parseAwsConfig } from './aws';
+import { createAwsApp, parseAwsConfig } from './aws';
 
 test('the AWS configuration needs a table name', () => {
   expect(() => parseAwsConfig({ FHIR_AUTH_MODE: 'none' })).toThrow(ConfigError);
@@ -21,4 +23,36 @@ test('an index prefix OpenSearch would refuse (upper case) is a configuration er
 
 test('SMART mode needs the issuer, audience and JWKS URL of its authorization server', () => {
   expect(() => parseAwsConfig({ FHIR_TABLE_NAME: 't', FHIR_AUTH_MODE: 'smart', FHIR_SMART_ISSUER: 'https://auth.example.org' })).toThrow(/FHIR_SMART_ISSUER, FHIR_SMART_AUDIENCE and FHIR_SMART_JWKS_URI/);
+});
+
+test('searches reach OpenSearch signed with SigV4 for the es service, with the SDK\'s credentials', async () => {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hits: { total: { value: 0 }, hits: [] } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDWIRING';
+  process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  const app = createAwsApp(parseAwsConfig({
+    AWS_REGION: 'eu-west-1', FHIR_TABLE_NAME: 't', FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent',
+    FHIR_OPENSEARCH_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  }));
+  try {
+    const ctx = { principal: { subject: 'tester', groups: [], scopes: [] }, tenant: 'default', baseUrl: 'https://example.org/fhir', correlationId: 'wiring' };
+
+    const matches = await app.deps.search.findMatches(ctx, 'Patient', 'gender=male', 2);
+
+    expect(matches).toEqual([]);
+    expect(seen[0]?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDWIRING\/\d{8}\/eu-west-1\/es\/aws4_request, /);
+  } finally {
+    await app.close();
+    await new Promise((resolve) => server.close(resolve));
+    process.env.AWS_ACCESS_KEY_ID = saved.id;
+    process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+  }
 });
