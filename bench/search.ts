@@ -83,6 +83,8 @@ export async function benchSearch(patients = 10000, iterations = 300): Promise<S
       { name: '_sort (Patient -birthdate, gender)', type: 'Patient', query: (i) => `gender=${i % 2 === 0 ? 'female' : 'male'}&_sort=-birthdate&_total=none` },
       { name: '_sort on a sparse filter (date range, -date)', type: 'Observation', query: (i) => `date=ge${week(i)}&date=lt${plusWeek(week(i))}&_sort=-date&_total=none` },
       { name: '_has (Patient with a Condition code)', type: 'Patient', query: (i) => `_has:Condition:patient:code=http://snomed.info/sct|${pick(CONDITION_CODES, i)}&_total=none` },
+      { name: '_has, dense (Patient with a final Observation)', type: 'Patient', query: (i) => `_has:Observation:patient:status=final&gender=${i % 2 === 0 ? 'female' : 'male'}&_total=none` },
+      { name: 'chained, dense (Observation subject:Patient.gender)', type: 'Observation', query: (i) => `subject:Patient.gender=${i % 2 === 0 ? 'female' : 'male'}&_total=none` },
       { name: '_revinclude (Patient + its Observations)', type: 'Patient', query: (i) => `_id=p${(i * 7919) % patients}&_revinclude=Observation:patient` },
       { name: 'full text (_content)', type: 'Observation', query: (i) => `_content=${pick(['glucose', 'cholesterol', 'hemoglobin', 'creatinine'], i)}&_total=none` },
       { name: 'token + date, accurate total', type: 'Observation', query: (i) => `code=http://loinc.org|${pick(LAB_CODES, i).code}&date=ge2024-01-01&_total=accurate` },

@@ -21,6 +21,13 @@ export interface Member {
    * which SQLite without statistics sometimes trades for a value index (a scan per row).
    */
   readonly probeFrom?: string;
+  /** WHERE of the EXISTS form when it differs (chains and _has test their inner condition per row too). */
+  readonly probeWhere?: Sql;
+  /**
+   * Rows whose bounded count tells sparse from dense, when counting the member's own rows would
+   * materialize a large inner set first (chains, _has: the inner condition's rows).
+   */
+  readonly estimate?: Sql;
   readonly negated: boolean;
   /** The compartment's own resource, which matches without any index row (SMART restriction). */
   readonly owner?: { readonly type: string; readonly id: string };
@@ -47,13 +54,21 @@ export function asIn(r: string, m: Member): Sql {
 /** `EXISTS (... = r.rid ...)`: probed for each candidate row. */
 export function asExists(r: string, m: Member): Sql {
   if (m.setOnly) return asIn(r, m);
-  const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.probeFrom ?? m.from} WHERE ${m.correlate(r)} AND ${m.where.text})`, ...m.where.params);
+  const where = m.probeWhere ?? m.where;
+  const inner = sql(`${m.negated ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${m.probeFrom ?? m.from} WHERE ${m.correlate(r)} AND ${where.text})`, ...where.params);
   return withAlternatives(r, m, inner);
 }
 
 /** An FTS5 query of quoted terms (quotes doubled), so user text is never FTS syntax. */
 function ftsQuery(column: string, terms: readonly string[]): string {
   return `${column} : (${terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ')})`;
+}
+
+/** The inner conditions' own rows (UNION ALL over targets), for a bounded count; none when negated. */
+function estimateOf(inner: readonly Member[]): { estimate?: Sql } {
+  if (inner.some((m) => m.negated || m.owner !== undefined || m.exemptTypes !== undefined)) return {};
+  const parts = inner.map((m) => m.estimate ?? sql(`SELECT 1 FROM ${m.from} WHERE ${m.where.text}`, ...m.where.params));
+  return { estimate: join(parts, ' UNION ALL ') };
 }
 
 function ors(parts: readonly Sql[]): Sql {
@@ -183,14 +198,22 @@ export class SqlCompiler {
 
   private chain(types: readonly string[], param: string, targets: readonly { resourceType: string; condition: Condition }[]): Member {
     const ref = this.alias('ref');
+    const t = this.alias('t');
+    // Driver form: the matching targets once, as a set. Probe form: this row's references, each
+    // target tested on its own, so that a dense inner condition is never materialized whole.
     const perTarget = targets.map(({ resourceType, condition }) => {
-      const t = this.alias('t');
       const inner = this.condition(t, [resourceType], condition);
       return join([sql(`${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, resourceType, this.tenant, resourceType), inner, sql(')')], '');
     });
+    const innerMembers = targets.map(({ resourceType, condition }) => this.member([resourceType], condition));
+    const perTargetProbe = targets.map(({ resourceType }, i) => join([sql(`${t}.rtype = ? AND `, resourceType), asExists(t, innerMembers[i] as Member)], ''));
+    const pk = pkMatch(`${ref}.pk`, this.tenant, types, param);
     return {
-      key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, probeFrom: `sp_reference ${ref} INDEXED BY sp_reference_rid`,
-      where: join([pkMatch(`${ref}.pk`, this.tenant, types, param), ors(perTarget)], ' AND '), correlate: (r) => `${ref}.rid = ${r}.rid`, negated: false,
+      key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, where: join([pk, ors(perTarget)], ' AND '),
+      probeFrom: `sp_reference ${ref} INDEXED BY sp_reference_rid JOIN sp_resource ${t} ON ${t}.rtype = ${ref}.target_type AND ${t}.id = ${ref}.target_id`,
+      probeWhere: join([pk, sql(`${t}.tenant = ?`, this.tenant), ors(perTargetProbe)], ' AND '),
+      ...estimateOf(innerMembers),
+      correlate: (r) => `${ref}.rid = ${r}.rid`, negated: false,
     };
   }
 
@@ -198,16 +221,22 @@ export class SqlCompiler {
     const ref = this.alias('ref');
     const s = this.alias('s');
     const inner = this.condition(s, [sourceType], condition);
-    // The referring resources first (usually few), then their references by (rid, pk).
+    const innerMember = this.member([sourceType], condition);
+    const key = paramKey(this.tenant, sourceType, param);
+    // Driver form: the referring resources first (usually few), then their references by (rid,
+    // pk). Probe form: the references to this row, each referrer tested on its own.
     return {
       key: 'typeid',
       select: `${ref}.target_type, ${ref}.target_id`,
       from: `sp_reference ${ref}`,
       where: join([
-        sql(`${ref}.pk = ? AND ${ref}.rid IN (SELECT ${s}.rid FROM sp_resource ${s} WHERE ${s}.tenant = ? AND ${s}.rtype = ? AND `, paramKey(this.tenant, sourceType, param), this.tenant, sourceType),
+        sql(`${ref}.pk = ? AND ${ref}.rid IN (SELECT ${s}.rid FROM sp_resource ${s} WHERE ${s}.tenant = ? AND ${s}.rtype = ? AND `, key, this.tenant, sourceType),
         inner,
         sql(')'),
       ], ''),
+      probeFrom: `sp_reference ${ref} INDEXED BY sp_reference_target JOIN sp_resource ${s} ON ${s}.rid = ${ref}.rid`,
+      probeWhere: join([sql(`${ref}.pk = ? AND ${s}.tenant = ? AND `, key, this.tenant), asExists(s, innerMember)], ''),
+      ...estimateOf([innerMember]),
       correlate: (r) => `${ref}.target_id = ${r}.id AND ${ref}.target_type = ${r}.rtype`,
       negated: false,
     };

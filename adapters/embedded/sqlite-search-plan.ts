@@ -42,13 +42,15 @@ interface Driver {
   readonly sql: Sql;
   /** The bare subquery, for counting. */
   readonly rows: Sql;
+  /** What to count to tell sparse from dense, when not `rows`. */
+  readonly estimate?: Sql;
   /** The member it replaces as a probe, if it is exact. */
   readonly member?: Member;
 }
 
 function memberDriver(m: Member, tenant: string): Driver {
   const rows = sql(`SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text}`, ...m.where.params);
-  if (m.owner === undefined) return { sql: asIn('r', m), rows, member: m };
+  if (m.owner === undefined) return { sql: asIn('r', m), rows, member: m, ...(m.estimate ? { estimate: m.estimate } : {}) };
   // A compartment including its own Patient drives as a UNION.
   const union = sql(`${rows.text} UNION ALL SELECT o.rid FROM sp_resource o WHERE o.tenant = ? AND o.rtype = ? AND o.id = ?`, ...rows.params, tenant, m.owner.type, m.owner.id);
   return { sql: sql(`r.rid IN (${union.text})`, ...union.params), rows: union, member: m };
@@ -122,7 +124,7 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   if (drivers.length === 1 && query.sort.length > 0) best = drivers[0];
   else {
     for (const d of drivers) {
-      const n = count(db, d.rows, DENSE);
+      const n = count(db, d.estimate ?? d.rows, DENSE);
       if (n < fewest) {
         fewest = n;
         best = d;
