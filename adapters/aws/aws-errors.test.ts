@@ -22,3 +22,9 @@ test('other SDK errors stay unexpected, for the core to mask as 500', () => {
 
   expect(translateAwsError(missing)).toBe(missing);
 });
+
+test('a transaction over 4 MB becomes 400 BUNDLE_TOO_LARGE naming the limit', () => {
+  const tooBig = Object.assign(new Error('Transaction request cannot be larger than 4 MB'), { name: 'ValidationException' });
+
+  expect(translateAwsError(tooBig)).toMatchObject({ code: 'BUNDLE_TOO_LARGE', status: 400, message: expect.stringContaining('4 MB') });
+});

@@ -47,6 +47,9 @@ function isTooLarge(error: unknown): boolean {
 export function translateAwsError(error: unknown): unknown {
   if (error instanceof FhirError) return error;
   if (isThrottling(error)) return throttled(error);
+  if (errorName(error) === 'ValidationException' && error instanceof Error && /transaction request cannot be larger than/i.test(error.message)) {
+    return new FhirError('BUNDLE_TOO_LARGE', 'One commit on DynamoDB holds at most 4 MB of data (TransactWriteItems)', { cause: error });
+  }
   if (isTooLarge(error)) {
     return new FhirError('PAYLOAD_TOO_LARGE', 'The content is too large to store (a DynamoDB item holds at most 400 KB)', { cause: error });
   }

@@ -46,6 +46,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** DynamoDB's cap on actions in one TransactWriteItems call. */
 export const maxTransactionActions = 100;
+/** DynamoDB's cap on the aggregate item size of one TransactWriteItems call. */
+export const maxTransactionBytes = 4 * 1024 * 1024;
 /** BatchGetItem's cap on keys per call. */
 const maxBatchGetKeys = 100;
 
@@ -130,6 +132,15 @@ export class DynamoDbResourceStore implements ResourceStore {
       owners.push(group);
     }
     for (const write of writes) items.push(this.versionPut(tenant, write));
+    const bytes = items.reduce((sum, item) => sum + itemBytes(item.Put?.Item ?? {}), 0);
+    if (bytes > maxTransactionBytes) {
+      // DynamoDB refuses a transaction whose items add up to more than 4 MB; say so plainly
+      // instead of letting the request fail as an unexpected error.
+      throw new FhirError(
+        'BUNDLE_TOO_LARGE',
+        `One commit on DynamoDB holds at most 4 MB of data (TransactWriteItems; each write stores its resource twice, current and version); this one needs about ${Math.ceil(bytes / 1024)} KB`,
+      );
+    }
 
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
@@ -256,6 +267,18 @@ function conflict(write: WriteOperation | undefined, current: string | undefined
   const name = write ? `${write.resourceType}/${write.id}` : 'A resource';
   const expected = write?.expectedVersionId == null ? 'no version' : `version ${write.expectedVersionId}`;
   return new VersionConflictError(`${name}: expected ${expected}, found ${current === undefined ? 'none' : `version ${current}`}`, current);
+}
+
+/** DynamoDB's item size: attribute names plus values (strings as UTF-8, binary as bytes). */
+function itemBytes(item: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name, 'utf8');
+    if (typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
+    else if (value instanceof Uint8Array) bytes += value.byteLength;
+    else bytes += 21; // numbers and booleans: at most 21 bytes
+  }
+  return bytes;
 }
 
 /** An attribute from a cancellation reason: the SDK leaves these in AttributeValue form. */

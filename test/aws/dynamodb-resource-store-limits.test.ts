@@ -1,6 +1,6 @@
 // What the DynamoDB store does beyond the shared contract: the transaction limit, large bodies,
 // keys that cannot be forged, and the shape of the items the stream processor reads.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteTableCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { WriteOperation } from '../../core/ports/resource-store';
@@ -128,6 +128,17 @@ describeWithMoto('DynamoDbResourceStore on moto, beyond the contract', (endpoint
     expect(new Set(ids.map((id) => historyShard('Observation', id))).size).toBeGreaterThan(1);
     await expect(pages('Observation')).resolves.toEqual(newestFirst);
     await expect(pages()).resolves.toEqual(newestFirst);
+  });
+
+  test('a commit over DynamoDB\'s 4 MB per transaction is BUNDLE_TOO_LARGE naming it, and writes nothing', async () => {
+    const tenant = randomUUID();
+    // Random bytes do not compress: 20 resources of about 190 KB, each stored twice.
+    const writes = Array.from({ length: 20 }, (_, i) => create(`b${i}`, { comment: randomBytes(140_000).toString('base64') }));
+
+    const failure = store.commit(tenant, writes);
+
+    await expect(failure).rejects.toMatchObject({ code: 'BUNDLE_TOO_LARGE', message: expect.stringContaining('at most 4 MB') });
+    expect((await store.readMany(tenant, writes)).every((v) => v === undefined)).toBe(true);
   });
 });
 
