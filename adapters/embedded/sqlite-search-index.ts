@@ -110,6 +110,12 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   private count(plan: Plan): number {
+    if (plan.countExcluded) {
+      const { all, rows } = plan.countExcluded;
+      const size = this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${all.text}`).pluck().get(...all.params) ?? 0;
+      const minus = this.db.prepare<SqlValue[], number>(`SELECT COUNT(DISTINCT rid) FROM (${rows.text})`).pluck().get(...rows.params) ?? 0;
+      return size - minus;
+    }
     if (plan.countRows) {
       return this.db.prepare<SqlValue[], number>(`SELECT COUNT(DISTINCT rid) FROM (${plan.countRows.text})`).pluck().get(...plan.countRows.params) ?? 0;
     }

@@ -31,6 +31,8 @@ export interface Plan {
    * (the parameter key already fixes tenant and type; deleted resources have no rows).
    */
   readonly countRows?: Sql;
+  /** For one negated condition (:not, :missing=true): the total is the type's size minus these rows. */
+  readonly countExcluded?: { readonly all: Sql; readonly rows: Sql };
   /** Whether the page should first be sought by the bounded walk. */
   readonly walkFirst: boolean;
   /** No condition is selective: a sorted page is best read in sort order (sqlite-search-sort-walk.ts). */
@@ -139,8 +141,13 @@ export function planSearch(db: Database, tenant: string, query: SearchQuery): Pl
   const plain = members.length > 0 && (members.length === 1 || fewest >= DENSE)
     && members.every((m) => m.key === 'rid' && !m.negated && !m.setOnly && m.owner === undefined && m.exemptTypes === undefined);
   const countRows = plain ? join(members.map((m) => sql(`SELECT ${m.select} FROM ${m.from} WHERE ${m.where.text}`, ...m.where.params)), ' INTERSECT ') : undefined;
+  const lone = members.length === 1 ? members[0] : undefined;
+  const excluded = lone !== undefined && lone.negated && lone.key === 'rid' && !lone.setOnly && lone.owner === undefined && lone.exemptTypes === undefined
+    ? { all: base, rows: sql(`SELECT ${lone.select} FROM ${lone.from} WHERE ${lone.where.text}`, ...lone.where.params) }
+    : undefined;
   return {
     window: baseOf('w'), probes, driven,
+    ...(excluded ? { countExcluded: excluded } : {}),
     // Probing chains and _has per row costs more than driving from them unless they are dense.
     walkFirst: query.sort.length === 0 && fewest >= DENSE,
     dense: fewest >= DENSE,
