@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 
 /** Bump on any change below: migrateSearchSchema then rebuilds the index from the stored resources. */
-export const SEARCH_SCHEMA_VERSION = 4;
+export const SEARCH_SCHEMA_VERSION = 5;
 
 const ddl = `
 -- One row per current (not deleted) resource. rid orders results by default: it grows with
@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS sp_token (
 );
 CREATE INDEX IF NOT EXISTS sp_token_code ON sp_token (pk, code, rid, system);
 CREATE INDEX IF NOT EXISTS sp_token_rid ON sp_token (rid, pk, code, system);
+-- :text reads only this (a scan of one parameter's texts, no table lookups).
+CREATE INDEX IF NOT EXISTS sp_token_text ON sp_token (pk, text, rid) WHERE text IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sp_string (
   rid INTEGER NOT NULL, pk INTEGER NOT NULL, grp INTEGER NOT NULL,
   norm TEXT NOT NULL, exact TEXT NOT NULL

@@ -74,7 +74,8 @@ export function valueMatch(v: string, value: SearchValue, modifier: Modifier | u
     }
     case 'token-text': {
       const e = likeEscape(value.value);
-      return sql(`(${v}.text LIKE ? ESCAPE '\\' OR ${v}.text LIKE ? ESCAPE '\\')`, `${e}%`, `% ${e}%`);
+      // IS NOT NULL lets SQLite use the partial index sp_token_text.
+      return sql(`${v}.text IS NOT NULL AND (${v}.text LIKE ? ESCAPE '\\' OR ${v}.text LIKE ? ESCAPE '\\')`, `${e}%`, `% ${e}%`);
     }
     case 'string':
       if (modifier === 'exact') return sql(`(${v}.norm = ? AND ${v}.exact = ?)`, normalizeString(value.value), value.value);
