@@ -201,15 +201,18 @@ export class SqlCompiler {
     const t = this.alias('t');
     // Driver form: the matching targets once, as a set. Probe form: this row's references, each
     // target tested on its own, so that a dense inner condition is never materialized whole.
-    const perTarget = targets.map(({ resourceType, condition }) => {
-      const inner = this.condition(t, [resourceType], condition);
-      return join([sql(`${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, resourceType, this.tenant, resourceType), inner, sql(')')], '');
-    });
+    const matching = targets.map(({ resourceType, condition }) => join([sql(`${t}.rtype = ? AND `, resourceType), this.condition(t, [resourceType], condition)], ''));
+    // One target: type and id tested apart (the index's order); several: (type, id) pairs, so
+    // that the reference index still serves (an OR of per-target tests would scan it).
+    const first = targets[0];
+    const driven = targets.length === 1 && first !== undefined
+      ? join([sql(`${ref}.target_type = ? AND ${ref}.target_id IN (SELECT ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND ${t}.rtype = ? AND `, first.resourceType, this.tenant, first.resourceType), this.condition(t, [first.resourceType], first.condition), sql(')')], '')
+      : join([sql(`(${ref}.target_type, ${ref}.target_id) IN (SELECT ${t}.rtype, ${t}.id FROM sp_resource ${t} WHERE ${t}.tenant = ? AND `, this.tenant), ors(matching), sql(')')], '');
     const innerMembers = targets.map(({ resourceType, condition }) => this.member([resourceType], condition));
     const perTargetProbe = targets.map(({ resourceType }, i) => join([sql(`${t}.rtype = ? AND `, resourceType), asExists(t, innerMembers[i] as Member)], ''));
     const pk = pkMatch(`${ref}.pk`, this.tenant, types, param);
     return {
-      key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, where: join([pk, ors(perTarget)], ' AND '),
+      key: 'rid', select: `${ref}.rid`, from: `sp_reference ${ref}`, where: join([pk, driven], ' AND '),
       probeFrom: `sp_reference ${ref} INDEXED BY sp_reference_rid JOIN sp_resource ${t} ON ${t}.rtype = ${ref}.target_type AND ${t}.id = ${ref}.target_id`,
       probeWhere: join([pk, sql(`${t}.tenant = ?`, this.tenant), ors(perTargetProbe)], ' AND '),
       ...estimateOf(innerMembers),
