@@ -13,10 +13,20 @@ import type {
   WriteOperation,
 } from '../../core/ports/resource-store';
 import type { SearchIndexWriter } from '../../core/ports/search-index';
+import type { BatchItem } from './opensearch-index-writer';
+
+/** A writer that can also index many resources in one request (OpenSearchIndexWriter). */
+export interface BatchIndexWriter extends SearchIndexWriter {
+  indexBatch(tenant: string, items: readonly BatchItem[]): Promise<{ position: number; error: string }[]>;
+}
+
+function isBatchWriter(writer: SearchIndexWriter | BatchIndexWriter): writer is BatchIndexWriter {
+  return 'indexBatch' in writer && typeof writer.indexBatch === 'function';
+}
 
 export interface IndexingResourceStoreOptions {
   readonly store: ResourceStore;
-  readonly indexWriter: SearchIndexWriter;
+  readonly indexWriter: SearchIndexWriter | BatchIndexWriter;
   /** Told when indexing a committed write failed (the stream processor will repair it). */
   readonly onIndexError: (error: unknown, tenant: string, write: WriteOperation) => void;
 }
@@ -56,7 +66,22 @@ export class IndexingResourceStore implements ResourceStore {
     // Only the last write of each resource matters to the index; older ones would be refused.
     const latest = new Map<string, WriteOperation>();
     for (const write of writes) latest.set(`${write.resourceType}/${write.id}`, write);
-    await Promise.all([...latest.values()].map(async (write) => {
+    const toIndex = [...latest.values()];
+    const writer = this.indexWriter;
+    if (isBatchWriter(writer) && toIndex.length > 1) {
+      // One request for a whole transaction rather than one per resource.
+      try {
+        const failures = await writer.indexBatch(tenant, toIndex.map((w) => ({ resourceType: w.resourceType, id: w.id, versionId: w.versionId, entries: w.resource === undefined ? undefined : w.index })));
+        for (const failure of failures) {
+          const write = toIndex[failure.position];
+          if (write) this.onIndexError(new Error(failure.error), tenant, write);
+        }
+      } catch (error) {
+        for (const write of toIndex) this.onIndexError(error, tenant, write);
+      }
+      return;
+    }
+    await Promise.all(toIndex.map(async (write) => {
       try {
         if (write.resource === undefined) await this.indexWriter.unindex(tenant, write.resourceType, write.id, write.versionId);
         else await this.indexWriter.index(tenant, write.resourceType, write.id, write.versionId, write.index);

@@ -11,6 +11,14 @@ import type { SearchIndexWriter } from '../../core/ports/search-index';
 import type { IndexEntry } from '../../core/search/index-entry';
 import { aliasName, documentId, indexBody, physicalIndexName, searchDocument, tombstoneDocument, type SearchDocument } from './opensearch-mappings';
 
+/** One resource of a batch: its search values, or undefined to index a tombstone. */
+export interface BatchItem {
+  readonly resourceType: string;
+  readonly id: string;
+  readonly versionId: string;
+  readonly entries: readonly IndexEntry[] | undefined;
+}
+
 export interface OpenSearchIndexWriterOptions {
   readonly client: Client;
   /** Index name prefix, e.g. `fhir` or a per-stage name. Lowercase. */
@@ -55,6 +63,32 @@ export class OpenSearchIndexWriter implements SearchIndexWriter {
 
   async unindex(tenant: string, resourceType: string, id: string, versionId: string): Promise<void> {
     await this.write(tenant, resourceType, id, versionId, tombstoneDocument(tenant, resourceType, id, versionId));
+  }
+
+  /**
+   * Indexes (or, for `entries` undefined, tombstones) many resources in one _bulk request, with
+   * the same versioning as index/unindex. Resolves with the failures, by position; stale or
+   * repeated versions are not failures.
+   */
+  async indexBatch(tenant: string, items: readonly BatchItem[]): Promise<{ position: number; error: string }[]> {
+    if (items.length === 0) return [];
+    await Promise.all([...new Set(items.map((i) => i.resourceType))].map((type) => this.ensureIndex(type)));
+    const body: Record<string, unknown>[] = [];
+    for (const item of items) {
+      const versioning = numericVersion.test(item.versionId) ? { version: Number(item.versionId), version_type: 'external' } : {};
+      body.push({ index: { _index: aliasName(this.prefix, item.resourceType), _id: documentId(tenant, item.id), ...versioning } });
+      body.push(item.entries === undefined
+        ? tombstoneDocument(tenant, item.resourceType, item.id, item.versionId)
+        : searchDocument(tenant, item.resourceType, item.id, item.versionId, item.entries));
+    }
+    const response = await this.client.bulk({ body, refresh: this.refresh });
+    const results = (response.body as { items?: readonly Record<string, { status?: number; error?: unknown }>[] }).items ?? [];
+    const failures: { position: number; error: string }[] = [];
+    results.forEach((result, position) => {
+      const outcome = result.index;
+      if (outcome?.status !== undefined && outcome.status >= 300 && outcome.status !== 409) failures.push({ position, error: JSON.stringify(outcome.error ?? outcome.status) });
+    });
+    return failures;
   }
 
   /** Creates the type's index and alias if missing (once per process and type). */

@@ -69,4 +69,21 @@ describeWithMotoAndOpenSearch('IndexingResourceStore on moto and OpenSearch', ({
     expect(errors).toHaveLength(1);
     await unreachable.close();
   });
+
+  test('a commit of several resources is indexed in one bulk request; a resource OpenSearch refuses is reported alone', async () => {
+    const tenant = randomUUID();
+    const errors: { error: unknown; id: string }[] = [];
+    const store = new IndexingResourceStore({
+      store: inner, indexWriter: new OpenSearchIndexWriter({ client: search, indexPrefix, refresh: 'wait_for' }), onIndexError: (error, _tenant, w) => errors.push({ error, id: w.id }),
+    });
+    const malformed = JSON.parse('[{"type":"date","param":"date","start":"soon","end":"later"}]') as WriteOperation['index'];
+
+    await store.commit(tenant, [write('b1', '1', 'final'), { ...write('b2', '1', 'final'), index: malformed }, write('b3', '1', 'amended')]);
+    const found = await search.search({ index: aliasName(indexPrefix, 'Observation'), body: { query: { term: { tenant } }, sort: [{ id: 'asc' }] } });
+
+    expect(found.body.hits.hits.map((h) => (h._source as { id?: string } | undefined)?.id)).toEqual(['b1', 'b3']);
+    expect(errors.map((e) => e.id)).toEqual(['b2']);
+    expect((await store.read(tenant, 'Observation', 'b2'))?.versionId).toBe('1');
+  });
 });
+
