@@ -34,9 +34,9 @@ function figures(name: string, result: autocannon.Result): LoadFigures {
   };
 }
 
-export async function benchRest(seconds = 10, connections = 10): Promise<LoadFigures[]> {
+export async function benchRest(seconds = 10, connections = 10, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<LoadFigures[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fhir-bench-'));
-  const config = parseLocalConfig({ PORT: '0', FHIR_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = parseLocalConfig({ PORT: '0', FHIR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', FHIR_SQLITE_SYNCHRONOUS: synchronous });
   const server = await startLocalServer(config);
   try {
     const token = server.app.devIssuer?.mint({ groups: ['practitioner'], expiresInSeconds: 3600 }) ?? '';
@@ -54,7 +54,7 @@ export async function benchRest(seconds = 10, connections = 10): Promise<LoadFig
     const seeded = await fetch(`${server.rootUrl}/Patient`, { method: 'POST', headers, body: patient });
     const id = ((await seeded.json()) as { id: string }).id;
     const read = await run({ url: `${server.rootUrl}/Patient/${id}`, method: 'GET', headers, connections, duration: seconds });
-    return [figures('create (POST Patient)', create), figures('read (GET Patient/id)', read)];
+    return [figures(`create (POST Patient), synchronous=${synchronous}`, create), figures(`read (GET Patient/id), synchronous=${synchronous}`, read)];
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   if (only.has('rest')) {
     console.log('## REST on the embedded server (SQLite, auth on, 10 connections)\n');
-    console.log(`${loadTable(await benchRest(seconds))}\n`);
+    console.log(`${loadTable([...(await benchRest(seconds)), ...(await benchRest(seconds, 10, 'NORMAL'))])}\n`);
   }
   if (only.has('graphql')) {
     const graphql = await benchGraphql(seconds);

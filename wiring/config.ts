@@ -23,6 +23,11 @@ export const localConfigSchema = z.object({
   FHIR_MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000),
   /** Types in the GraphQL schema: all (default) or a comma-separated list. */
   FHIR_GRAPHQL_TYPES: z.string().optional(),
+  /**
+   * SQLite durability: FULL (default) fsyncs every commit and survives power loss; NORMAL
+   * survives a crash or kill -9 of the process (WAL) but may lose the last commits on power loss.
+   */
+  FHIR_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** Origins allowed by CORS: `*` (default; tokens are bearer headers, never cookies) or a comma-separated list. */
   FHIR_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

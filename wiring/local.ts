@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
 import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
@@ -57,7 +58,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     maxPageSize: config.FHIR_MAX_PAGE_SIZE,
     maxJsonDepth: 64,
   };
-  const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter });
+  const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter, synchronous: config.FHIR_SQLITE_SYNCHRONOUS });
   const changeFeed = new InProcessChangeFeed({
     onListenerError: (error, change) => log.error('change listener failed', { resource: `${change.resourceType}/${change.id}`, error: String(error) }),
   });
@@ -82,7 +83,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     newId: randomUUID,
     log,
   };
-  const verifier = devIssuer ? createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito') : undefined;
+  const verifier = devIssuer ? new CachingTokenVerifier(createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito')) : undefined;
   return {
     config,
     deps,

@@ -35,6 +35,13 @@ type VersionParams = [tenant: string, resourceType: string, id: string, versionI
 type UpdateParams = [versionId: string, lastUpdated: string, lastUpdatedMs: number, deleted: number, resource: string | null, tenant: string, resourceType: string, id: string, expectedVersionId: string];
 type ReadManyRow = VersionRow & { readonly position: number };
 
+interface PendingCommit {
+  readonly tenant: string;
+  readonly writes: readonly WriteOperation[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class SqliteResourceStore implements ResourceStore {
   /** One SQLite transaction holds any number of writes. */
   readonly maxAtomicWrites = Number.POSITIVE_INFINITY;
@@ -50,6 +57,9 @@ export class SqliteResourceStore implements ResourceStore {
   private readonly insertCurrent: Statement<VersionParams>;
   private readonly updateCurrent: Statement<UpdateParams>;
   private readonly commitAll: (tenant: string, writes: readonly WriteOperation[]) => void;
+  private readonly commitGroup: (group: readonly PendingCommit[], failures: unknown[]) => void;
+  private pending: PendingCommit[] = [];
+  private flushScheduled = false;
 
   constructor(options: SqliteResourceStoreOptions) {
     const inMemory = options.filename === ':memory:' || options.filename === '';
@@ -94,6 +104,19 @@ export class SqliteResourceStore implements ResourceStore {
       for (const write of writes) this.applyWrite(tenant, write);
     });
     this.commitAll = (tenant, writes) => transaction.immediate(tenant, writes);
+    // Group commit: commits that arrive in the same turn of the event loop share one SQLite
+    // transaction, hence one fsync, while each keeps its own all-or-nothing: better-sqlite3 runs
+    // a transaction function called inside another as a SAVEPOINT, rolled back on its own throw.
+    const group = this.db.transaction((pending: readonly PendingCommit[], failures: unknown[]) => {
+      pending.forEach((item, i) => {
+        try {
+          transaction(item.tenant, item.writes);
+        } catch (error) {
+          failures[i] = error ?? new Error('commit failed');
+        }
+      });
+    });
+    this.commitGroup = (pending, failures) => group.immediate(pending, failures);
   }
 
   /** The connection, for the SQLite search backend's queries (it must not write these tables). */
@@ -123,14 +146,50 @@ export class SqliteResourceStore implements ResourceStore {
     return this.historyQueries.run(tenant, query);
   }
 
-  /** All writes in one IMMEDIATE transaction; a VersionConflictError rolls back every one of them. */
-  async commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
-    if (writes.length === 0) return;
-    this.commitAll(tenant, writes);
+  /**
+   * All writes in one IMMEDIATE transaction; a VersionConflictError rolls back every one of them.
+   * Concurrent commits are grouped into one durable SQLite commit (see the constructor); the
+   * promise settles only after that commit, so an acknowledged write is on disk.
+   */
+  commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
+    if (writes.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ tenant, writes, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (batch.length === 1) {
+      const [only] = batch as [PendingCommit];
+      try {
+        this.commitAll(only.tenant, only.writes);
+        only.resolve();
+      } catch (error) {
+        only.reject(error);
+      }
+      return;
+    }
+    const failures: unknown[] = [];
+    try {
+      this.commitGroup(batch, failures);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => (failures[i] === undefined ? item.resolve() : item.reject(failures[i])));
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    this.flush();
     // Keeps planner statistics fresh at a bounded cost (https://www.sqlite.org/lang_analyze.html).
     this.db.pragma('analysis_limit = 400');
     this.db.pragma('optimize');

@@ -5,6 +5,7 @@ import type { RequestContext } from '../request';
 import { assertResourceType, assertValidId } from './common';
 import { findConditionalMatch } from './create';
 import type { InteractionResult } from './result';
+import { withResourceLock } from './write-lock';
 import { commitWrites, prepareWrite } from './write-path';
 
 const MAX_ATTEMPTS = 5;
@@ -17,6 +18,10 @@ export async function deleteResource(deps: CoreDeps, ctx: RequestContext, resour
   deps.access.assertAllowed(ctx, 'delete', resourceType);
   assertResourceType(deps, resourceType);
   assertValidId(id);
+  return withResourceLock(deps.store, `${ctx.tenant}/${resourceType}/${id}`, () => deleteUnlocked(deps, ctx, resourceType, id));
+}
+
+async function deleteUnlocked(deps: CoreDeps, ctx: RequestContext, resourceType: string, id: string): Promise<InteractionResult> {
   for (let attempt = 1; ; attempt += 1) {
     const current = await deps.store.read(ctx.tenant, resourceType, id);
     if (!current?.resource) {

@@ -6,6 +6,7 @@ import { requireResourceBody } from './body';
 import { assertResourceType, assertValidId, location, parseEtag } from './common';
 import { findConditionalMatch } from './create';
 import type { InteractionResult } from './result';
+import { withResourceLock } from './write-lock';
 import { commitWrites, prepareWrite } from './write-path';
 
 export interface UpdateOptions {
@@ -54,6 +55,18 @@ export async function conditionalUpdate(deps: CoreDeps, ctx: RequestContext, res
  * concurrency. With If-Match a conflict is 412; without, the write retries on a lost race.
  */
 export async function writeVersion(
+  deps: CoreDeps,
+  ctx: RequestContext,
+  resourceType: string,
+  id: string,
+  derive: (current: Resource | undefined) => Resource,
+  ifMatch: string | undefined,
+  mayCreate: boolean,
+): Promise<InteractionResult> {
+  return withResourceLock(deps.store, `${ctx.tenant}/${resourceType}/${id}`, () => writeVersionUnlocked(deps, ctx, resourceType, id, derive, ifMatch, mayCreate));
+}
+
+async function writeVersionUnlocked(
   deps: CoreDeps,
   ctx: RequestContext,
   resourceType: string,
