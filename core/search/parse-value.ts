@@ -152,7 +152,13 @@ export function parseValue(type: SearchParamType, text: string, modifier: Modifi
     case 'quantity': return parseQuantity(text);
     case 'reference': return parseReferenceValue(text, modifier, typeModifier);
     case 'uri': return { kind: 'uri', value: unescape(text) };
-    case 'special': return { kind: 'text', terms: unescape(text).split(/\s+/).filter((t) => t.length > 0) };
+    case 'special': {
+      // Control characters are not text (and break full-text engines): they separate words.
+      const words = [...unescape(text)].map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? ' ' : ch)).join('');
+      const terms = words.split(/\s+/).filter((t) => t.length > 0);
+      if (terms.length === 0) throw new InvalidSearchValueError('full-text search needs at least one word');
+      return { kind: 'text', terms };
+    }
     default: throw new InvalidSearchValueError(`parameters of type ${type} are parsed by the caller`);
   }
 }
