@@ -125,4 +125,14 @@ describe('extractIndexEntries', () => {
     expect(of(entries, 'probability')).toEqual([{ type: 'number', param: 'probability', value: 0.4, low: 0.4, high: 0.4 }]);
     expect(of(entries, 'date')).toHaveLength(1);
   });
+
+  it('does not throw on elements of the wrong shape (a write must not fail in the index)', () => {
+    const odd: Resource[] = [
+      { resourceType: 'Patient', name: 'Smith', birthDate: 1970, telecom: { value: 1 }, identifier: [null, 'x', { system: 5 }] } as unknown as Resource,
+      { resourceType: 'Observation', code: 'x', subject: 'Patient/1', valueQuantity: { value: 'high' }, effectivePeriod: { start: 'soon' }, component: [{}] } as unknown as Resource,
+      { resourceType: 'Location', position: { latitude: 'north' } } as unknown as Resource,
+      { resourceType: 'Encounter', period: [], text: { div: 42 }, meta: { tag: 'x', lastUpdated: 'now' } } as unknown as Resource,
+    ];
+    expect(odd.map((r) => Array.isArray(extractIndexEntries(r)))).toEqual([true, true, true, true]);
+  });
 });
