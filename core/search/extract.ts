@@ -180,10 +180,15 @@ export function extractIndexEntries(resource: Resource): IndexEntry[] {
   const keys = Object.keys(resource);
   for (const [code, def] of searchParametersFor(resource.resourceType)) {
     if (def.expression !== undefined && !mayHaveValues(def.expression, resource, keys)) continue;
-    if (def.type === 'composite') {
-      out.push(...compositeValues(code, def, resource));
-    } else if (def.expression !== undefined) {
-      for (const value of evaluatorFor(def.expression)(resource)) out.push(...valuesOf(def.type, code, value));
+    try {
+      if (def.type === 'composite') {
+        out.push(...compositeValues(code, def, resource));
+      } else if (def.expression !== undefined) {
+        for (const value of evaluatorFor(def.expression)(resource)) out.push(...valuesOf(def.type, code, value));
+      }
+    } catch {
+      // The engine refused this element's data (the resource is validated before it gets here,
+      // so this is an odd corner): the parameter gets no value rather than failing the write.
     }
   }
   out.push(...textValues(resource));
