@@ -75,7 +75,7 @@ start_moto() {
   if [[ ! -x "$venv/bin/moto_server" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
     log "installing moto into $venv (PyPI, pinned)"
     rm -rf "$venv"
-    python3 -m venv "$venv"
+    python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" >"$STATE/pip.log" 2>&1 \
       || { tail -n 40 "$STATE/pip.log" >&2; die "pip install of moto failed"; }
     echo "$want" > "$stamp"
