@@ -1,5 +1,6 @@
 import type { Resource } from '../fhir-types';
-import { extractIndexEntries } from './extract';
+import { evaluatorFor, extractIndexEntries } from './extract';
+import { SEARCH_PARAMETERS } from '../generated/search-parameters';
 import type { IndexEntry } from './index-entry';
 
 const of = (entries: IndexEntry[], param: string): IndexEntry[] => entries.filter((e) => e.param === param);
@@ -134,5 +135,18 @@ describe('extractIndexEntries', () => {
       { resourceType: 'Encounter', period: [], text: { div: 42 }, meta: { tag: 'x', lastUpdated: 'now' } } as unknown as Resource,
     ];
     expect(odd.map((r) => Array.isArray(extractIndexEntries(r)))).toEqual([true, true, true, true]);
+  });
+
+  it('compiles every expression of the R4 table (errors there are not swallowed at write time)', () => {
+    const expressions = Object.values(SEARCH_PARAMETERS).flatMap((byCode) => Object.values(byCode)).flatMap((d) => [d.expression, ...(d.component ?? []).map((c) => c.expression)]);
+    const failing = expressions.filter((e): e is string => e !== undefined).filter((e) => {
+      try {
+        evaluatorFor(e);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect([expressions.length > 1800, failing]).toEqual([true, []]);
   });
 });
