@@ -72,6 +72,9 @@ export function valueMatch(v: string, value: SearchValue, modifier: Modifier | u
       else if (value.system !== undefined) parts.push(sql(`${v}.system = ?`, value.system));
       return parts.length === 0 ? sql('1') : join(parts, ' AND ');
     }
+    case 'token-code-text':
+      // LIKE is case-insensitive for ASCII, which codes are.
+      return sql(`${v}.code LIKE ? ESCAPE '\\'`, `${likeEscape(value.value)}%`);
     case 'token-text': {
       const e = likeEscape(value.value);
       // IS NOT NULL lets SQLite use the partial index sp_token_text.

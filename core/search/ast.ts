@@ -18,6 +18,8 @@ export interface RangeValue {
 export type SearchValue =
   /** `system` undefined: any system; null: no system (`|code`). `code` undefined: any code of the system (`system|`). */
   | { readonly kind: 'token'; readonly system?: string | null; readonly code?: string }
+  /** :code-text on a token (R5 search.html#modifiers, cheap here): the code starts with `value`, ignoring case. */
+  | { readonly kind: 'token-code-text'; readonly value: string }
   /** :text on a token, :text-like matching on display/text; `value` normalized. */
   | { readonly kind: 'token-text'; readonly value: string }
   /** `value` normalized, except for :exact where it is the raw text. */
@@ -42,7 +44,7 @@ export type SearchValue =
   | { readonly kind: 'text'; readonly terms: readonly string[] }
   | { readonly kind: 'composite'; readonly components: readonly SearchValue[] };
 
-export type Modifier = 'missing' | 'exact' | 'contains' | 'text' | 'not' | 'above' | 'below' | 'identifier' | 'of-type' | 'type';
+export type Modifier = 'missing' | 'exact' | 'contains' | 'text' | 'code-text' | 'not' | 'above' | 'below' | 'identifier' | 'of-type' | 'type';
 
 /** One parameter with its OR-ed values (comma), search.html#combining. */
 export interface ParamCondition {

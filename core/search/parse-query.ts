@@ -41,7 +41,7 @@ class UnknownSearchParameterError extends Error {}
 const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
   // search.html#modifiers, per parameter type; :in/:not-in/:above/:below on tokens need a terminology server.
   string: ['missing', 'exact', 'contains'],
-  token: ['missing', 'not', 'text', 'of-type'],
+  token: ['missing', 'not', 'text', 'code-text', 'of-type'],
   reference: ['missing', 'identifier', 'type'],
   uri: ['missing', 'above', 'below'],
   date: ['missing'],

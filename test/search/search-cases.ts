@@ -39,6 +39,7 @@ export const searchCases: readonly SearchCase[] = [
   { name: 'token :of-type', path: 'Patient', query: 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|12345', matches: ['Patient/p1'] },
   { name: 'token: CodeableConcept', path: 'Observation', query: `code=${LOINC}|2339-0`, matches: ['Observation/o1', 'Observation/o2'] },
   { name: 'token :text', path: 'Observation', query: 'code:text=glucose', matches: ['Observation/o1'] },
+  { name: 'token :code-text (code starts with, any case)', path: 'Observation', query: 'code:code-text=2339', matches: ['Observation/o1', 'Observation/o2'] },
   { name: 'token :text on a CodeableConcept value', path: 'Observation', query: 'value-concept:text=ex-smoker', matches: ['Observation/o4'] },
   { name: 'token :text, accent-insensitive', path: 'Condition', query: 'code:text=hypertension arterielle', matches: ['Condition/c2'] },
   { name: 'token: choice type value[x]', path: 'Observation', query: 'value-concept=http://snomed.info/sct|8517006', matches: ['Observation/o4'] },
