@@ -9,7 +9,7 @@ import type { ResourceKey } from '../../core/ports/resource-store';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
 import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
-import { canWalkSort, walkSort } from './sqlite-search-sort-walk';
+import { canWalkSort, walkSort, walkSortGroups } from './sqlite-search-sort-walk';
 import { join, pkMatch, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
 import { SqliteIncludes } from './sqlite-search-include';
 
@@ -145,7 +145,18 @@ export class SqliteSearchIndex implements SearchIndex {
       const walked = walkSort(this.db, tenant, query, firstKey, plan.probes, limit, cursor ? { value: cursor.values[0] ?? null, rid: cursor.rid } : undefined);
       if (walked) return walked;
     }
-    const where = plan.driven;
+    if (firstKey !== undefined && query.sort.length > 1 && plan.dense && !backward) {
+      // Several keys over many matches: sort one group of equal first-key values at a time.
+      const grouped = walkSortGroups(this.db, tenant, query, firstKey, limit, cursor ? cursor.values[0] ?? null : undefined, (group, groupCursor, rest) =>
+        this.fullSort(tenant, query, join([plan.probes, group], ' AND '), groupCursor ? cursor : undefined, rest));
+      if (grouped) return grouped;
+    }
+    return this.fullSort(tenant, query, plan.driven, cursor, limit);
+  }
+
+  /** Sorts every match on all keys (correlated MIN/MAX per key) and seeks past the cursor. */
+  private fullSort(tenant: string, query: SearchQuery, where: Sql, cursor: Cursor | undefined, limit: number): Row[] {
+    const backward = cursor?.backward ?? false;
     const columns = query.sort.map((key, i) => {
       const v = `sv${i}`;
       const pk = pkMatch(`${v}.pk`, tenant, query.resourceTypes, key.param);

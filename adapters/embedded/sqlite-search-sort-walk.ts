@@ -21,12 +21,16 @@ const WALKABLE: Readonly<Record<string, { table: string; asc: string; desc: stri
   uri: { table: 'sp_uri', asc: 'value', desc: 'value' },
 };
 
-export interface WalkRow {
+/** A result row: resource row id, type, id and the sort values s0, s1, ... */
+export interface SortedRow {
   readonly rid: number;
   readonly rtype: string;
   readonly id: string;
-  readonly s0: SqlValue;
   readonly [column: string]: unknown;
+}
+
+export interface WalkRow extends SortedRow {
+  readonly s0: SqlValue;
 }
 
 /** Whether a sorted page may be read by walking (one key, one type, a walkable type, forward). */
@@ -60,5 +64,50 @@ export function walkSort(db: Database, tenant: string, query: SearchQuery, key: 
   const rows = db.prepare<SqlValue[], WalkRow>(text.text).all(...text.params);
   if (rows.length === limit) return rows;
   // The window may simply have been the rest of the index; only a full page is trusted.
+  return undefined;
+}
+
+/** Groups tried for one page before giving up (sparse matches): the full sort takes over. */
+const MAX_GROUPS = 50;
+
+function isStandIn(value: SqlValue): boolean {
+  return typeof value === 'number' ? value <= -1e307 : Buffer.isBuffer(value);
+}
+
+/**
+ * A page sorted on several keys, assembled one group of equal first-key values at a time in the
+ * first key's index order: only a group's resources are sorted on the other keys (`sortGroup`
+ * runs the full sort restricted to `group`, a condition on `sp_resource r`). Undefined when the
+ * page cannot be completed this way (the tail of resources without a first-key value, or too
+ * many empty groups): the caller then sorts everything.
+ */
+export function walkSortGroups(
+  db: Database, tenant: string, query: SearchQuery, key: SortKey, limit: number, cursorValue: SqlValue | undefined,
+  sortGroup: (group: Sql, fromCursor: boolean, rest: number) => readonly SortedRow[],
+): SortedRow[] | undefined {
+  const spec = WALKABLE[key.type];
+  const type = query.resourceTypes[0];
+  if (spec === undefined || type === undefined || query.resourceTypes.length !== 1) return undefined;
+  if (cursorValue !== undefined && isStandIn(cursorValue)) return undefined;
+  const column = key.descending ? spec.desc : spec.asc;
+  const pk = paramKey(tenant, type, key.param);
+  const [edge, beyond] = key.descending ? ['MAX', '<'] : ['MIN', '>'];
+  const nextValue = (after: SqlValue | undefined): SqlValue | undefined => {
+    const text = `SELECT ${edge}(${column}) FROM ${spec.table} WHERE pk = ?${after === undefined ? '' : ` AND ${column} ${beyond} ?`}`;
+    const found = db.prepare<SqlValue[], SqlValue>(text).pluck().get(...(after === undefined ? [pk] : [pk, after]));
+    return found === null ? undefined : found;
+  };
+  const rows: SortedRow[] = [];
+  let value = cursorValue ?? nextValue(undefined);
+  for (let n = 0; n < MAX_GROUPS && value !== undefined; n += 1) {
+    // The resources whose sort value (MIN ascending, MAX descending) is this group's value.
+    const group = sql(
+      `r.rid IN (SELECT g.rid FROM ${spec.table} g WHERE g.pk = ? AND g.${column} = ?) AND NOT EXISTS (SELECT 1 FROM ${spec.table} x INDEXED BY ${spec.table}_rid WHERE x.rid = r.rid AND x.pk = ? AND x.${column} ${beyond === '>' ? '<' : '>'} ?)`,
+      pk, value, pk, value,
+    );
+    rows.push(...sortGroup(group, n === 0 && cursorValue !== undefined, limit - rows.length));
+    if (rows.length >= limit) return rows.slice(0, limit);
+    value = nextValue(value);
+  }
   return undefined;
 }

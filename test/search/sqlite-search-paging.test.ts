@@ -34,6 +34,10 @@ const QUERIES: readonly [string, string][] = [
   ['Observation', 'subject:Patient.gender=female&status=final'],
   ['Observation', 'patient._has:Condition:patient:code=http://snomed.info/sct|44054006'],
   ['Patient', 'address-city=springfield&_sort=gender,-birthdate'],
+  ['Patient', '_sort=family,-birthdate'],
+  ['Patient', '_sort=-gender,given'],
+  ['Patient', 'active=true&_sort=-birthdate,family'],
+  ['Observation', '_sort=code,-date'],
   ['Encounter', 'class=AMB&_sort=-date'],
   ['Condition', 'onset-date=lt2000&_sort=-onset-date'],
 ];
