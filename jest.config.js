@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/data/', '/infra/cdk.out/'],
+  testPathIgnorePatterns: ['/node_modules/', '/data/', '/infra/cdk.out/', '/.services/', '/services/opensearch/target/'],
+  modulePathIgnorePatterns: ['<rootDir>/.services/', '<rootDir>/services/opensearch/target/'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };

@@ -95,6 +95,9 @@ export function valueQuery(f: (field: string) => string, value: SearchValue, mod
       const e = wildcardEscape(value.value);
       return any([wildcard(f('norm'), `${e}*`), wildcard(f('norm'), `* ${e}*`)]);
     }
+    case 'token-code-text':
+      // The code starts with the value, ignoring case (R5 search.html#modifiers :code-text).
+      return { wildcard: { [f('code')]: { value: `${wildcardEscape(value.value)}*`, case_insensitive: true } } };
     case 'string':
       if (modifier === 'exact') return term(f('exact'), value.value);
       if (modifier === 'contains') return wildcard(f('value'), `*${wildcardEscape(value.value)}*`);
