@@ -5,7 +5,6 @@
 // before paging and to includes alike.
 import type { Database } from 'better-sqlite3';
 import { FhirError } from '../../core/errors/fhir-error';
-import type { ResourceKey } from '../../core/ports/resource-store';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
 import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
@@ -186,5 +185,3 @@ export class SqliteSearchIndex implements SearchIndex {
     return this.db.prepare<SqlValue[], Row>(text).all(...selected.params, ...where.params, ...seek.params, limit);
   }
 }
-
-export type { ResourceKey };
