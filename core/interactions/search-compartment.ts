@@ -17,8 +17,16 @@ export async function searchCompartment(
     throw new FhirError('NOT_IMPLEMENTED', `Compartment search is supported on the Patient compartment, not ${compartment.resourceType}`);
   }
   const members = patientCompartmentParams();
-  const types = resourceType === undefined ? Object.keys(members) : [resourceType];
-  for (const type of types) runtime.access.assertAllowed(ctx, 'search-type', type);
+  let types: string[];
+  if (resourceType === undefined) {
+    // Patient/123/* searches the compartment's types the caller may search, not all or nothing.
+    const allowed = runtime.access.allowedResourceTypes(ctx, 'search-type');
+    types = Object.keys(members).filter((t) => allowed === '*' || allowed.includes(t));
+    if (types.length === 0) return emptySearchset();
+  } else {
+    runtime.access.assertAllowed(ctx, 'search-type', resourceType);
+    types = [resourceType];
+  }
   if (resourceType !== undefined && members[resourceType] === undefined) {
     throw new FhirError('INVALID_REQUEST', `${resourceType} is not in the Patient compartment`, { expression: [resourceType] });
   }
