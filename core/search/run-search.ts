@@ -10,7 +10,7 @@ import type { Bundle, BundleEntry, Resource } from '../fhir-types';
 import type { ResourceKey, ResourceStore } from '../ports/resource-store';
 import type { SearchIndex } from '../ports/search-index';
 import type { RequestContext } from '../request';
-import type { CompartmentCondition, SearchQuery, TotalMode } from './ast';
+import type { CompartmentCondition, Condition, SearchQuery, TotalMode } from './ast';
 import type { ParsedSearch, ParseOptions } from './parse-query';
 
 export interface SearchRuntime {
@@ -108,7 +108,26 @@ function link(ctx: RequestContext, path: string, applied: readonly (readonly [st
  * Executes `parsed` (already restricted to the right types and compartment) and renders the
  * Bundle. `path` is the search's location relative to the base, for the links.
  */
+/**
+ * Chains and _has read other types' data to decide matches: the caller must be allowed to
+ * search each such type, or a forbidden type could be probed through them (issue 5, No leaks).
+ */
+export function assertConditionsAllowed(runtime: SearchRuntime, ctx: RequestContext, conditions: readonly Condition[]): void {
+  for (const condition of conditions) {
+    if (condition.kind === 'chain') {
+      for (const target of condition.targets) {
+        runtime.access.assertAllowed(ctx, 'search-type', target.resourceType);
+        assertConditionsAllowed(runtime, ctx, [target.condition]);
+      }
+    } else if (condition.kind === 'has') {
+      runtime.access.assertAllowed(ctx, 'search-type', condition.resourceType);
+      assertConditionsAllowed(runtime, ctx, [condition.condition]);
+    }
+  }
+}
+
 export async function runSearch(runtime: SearchRuntime, ctx: RequestContext, parsed: ParsedSearch, path: string): Promise<Bundle> {
+  assertConditionsAllowed(runtime, ctx, parsed.query.conditions);
   const summaryCount = parsed.summary === 'count';
   const asked = parsed.query;
   const query: SearchQuery = {

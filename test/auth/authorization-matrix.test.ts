@@ -1,7 +1,7 @@
 // The HTTP authorization matrix of issue 5 ("Proof"): real tokens from the dev issuer against the
 // real local server, mode x group or scope x interaction x a sample of types, asserting
 // 200/201, 401 or 403, and that history bundles carry nothing the caller may not read.
-// Search interactions join the matrix once the search engine (issue 3) is wired in.
+// Search and GraphQL reads are in the matrix too (issue 5: every front door).
 import { createDevIssuer, type DevIssuer } from '../../adapters/auth/dev-issuer';
 import { FINANCIAL_RESOURCE_TYPES } from '../../core/authz/financial-resource-types';
 import { startTestServer, type FhirResponseView, type TestServer } from '../http/local-server';
@@ -20,9 +20,9 @@ const bodies: Record<string, (patient: string) => Body> = {
 };
 const TYPES = Object.keys(bodies);
 
-type Op = 'read' | 'vread' | 'history-instance' | 'history-type' | 'create' | 'update' | 'patch' | 'delete';
-const OPS: readonly Op[] = ['read', 'vread', 'history-instance', 'history-type', 'create', 'update', 'patch', 'delete'];
-const SUCCESS: Record<Op, number> = { read: 200, vread: 200, 'history-instance': 200, 'history-type': 200, create: 201, update: 200, patch: 200, delete: 200 };
+type Op = 'read' | 'vread' | 'history-instance' | 'history-type' | 'search-type' | 'graphql-read' | 'create' | 'update' | 'patch' | 'delete';
+const OPS: readonly Op[] = ['read', 'vread', 'history-instance', 'history-type', 'search-type', 'graphql-read', 'create', 'update', 'patch', 'delete'];
+const SUCCESS: Record<Op, number> = { read: 200, vread: 200, 'history-instance': 200, 'history-type': 200, 'search-type': 200, 'graphql-read': 200, create: 201, update: 200, patch: 200, delete: 200 };
 
 async function call(server: TestServer, token: string | undefined, op: Op, type: string, id: string, patient: string): Promise<FhirResponseView> {
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
@@ -32,6 +32,8 @@ async function call(server: TestServer, token: string | undefined, op: Op, type:
     case 'vread': return server.request(`/${type}/${id}/_history/1`, { headers });
     case 'history-instance': return server.request(`/${type}/${id}/_history`, { headers });
     case 'history-type': return server.request(`/${type}/_history`, { headers });
+    case 'search-type': return server.request(`/${type}?_id=${id}`, { headers });
+    case 'graphql-read': return graphqlStatus(server, headers, `{ ${type}(id: "${id}") { id } }`);
     case 'create': return server.request(`/${type}`, { method: 'POST', body, headers });
     case 'update': return server.request(`/${type}/${id}`, { method: 'PUT', body: { ...body, id }, headers });
     case 'patch':
@@ -41,6 +43,19 @@ async function call(server: TestServer, token: string | undefined, op: Op, type:
       });
     case 'delete': return server.request(`/${type}/${id}`, { method: 'DELETE', headers });
   }
+}
+
+/**
+ * A GraphQL read as an HTTP-like status: 200 with the resource, else the status that the
+ * OperationOutcome in the error's extensions carries (resolvers/errors.ts).
+ */
+async function graphqlStatus(server: TestServer, headers: Record<string, string>, query: string): Promise<FhirResponseView> {
+  const res = await server.request(server.base.replace(/\/fhir$/, '/graphql'), { method: 'POST', rawBody: JSON.stringify({ query }), headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' } });
+  const errors = res.json['errors'] as { extensions?: { status?: number } }[] | undefined;
+  const extensions = errors?.[0]?.extensions as { status?: number; operationOutcome?: { resourceType?: string } } | undefined;
+  const status = res.status !== 200 ? res.status : extensions?.status ?? (res.json['data'] ? 200 : 500);
+  // The OperationOutcome of a failure travels in the error's extensions; a success is GraphQL data.
+  return { ...res, status, json: { resourceType: status === 200 ? 'GraphQL data' : extensions?.operationOutcome?.resourceType } };
 }
 
 async function seed(server: TestServer, token: string, type: string, patient: string): Promise<string> {
@@ -73,8 +88,8 @@ describe('Cognito-group mode', () => {
   function expectedStatus(group: string, op: Op, type: string): number {
     const allowed =
       group === 'practitioner' ||
-      (group === 'non-practitioner' && FINANCIAL_RESOURCE_TYPES.includes(type) && ['read', 'vread', 'history-instance', 'history-type'].includes(op)) ||
-      (group === 'auditor' && type === 'Patient' && ['read', 'vread'].includes(op));
+      (group === 'non-practitioner' && FINANCIAL_RESOURCE_TYPES.includes(type) && ['read', 'vread', 'history-instance', 'history-type', 'search-type', 'graphql-read'].includes(op)) ||
+      (group === 'auditor' && type === 'Patient' && ['read', 'vread', 'search-type', 'graphql-read'].includes(op));
     return allowed ? SUCCESS[op] : 403;
   }
 
@@ -114,6 +129,39 @@ describe('Cognito-group mode', () => {
     const types = entryTypes(res);
     expect(types).toContain('Claim');
     expect(types.filter((t) => !FINANCIAL_RESOURCE_TYPES.includes(t))).toEqual([]);
+  });
+
+  test('system search shows a non-practitioner only financial resources, totals included', async () => {
+    await seed(server, admin, 'Claim', patientId);
+    await seed(server, admin, 'Observation', patientId);
+    const res = await server.request('/?_type=Claim,Observation,Patient&_count=1000', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['non-practitioner'] })}` } });
+    if (res.status === 200) {
+      const types = entryTypes(res);
+      expect(types).toContain('Claim');
+      expect(types.filter((t) => !FINANCIAL_RESOURCE_TYPES.includes(t))).toEqual([]);
+      if (typeof res.json['total'] === 'number') expect(res.json['total']).toBe(types.length);
+    } else {
+      expect(res.status).toBe(403);
+    }
+  });
+
+  test('_include never brings a forbidden type into a non-practitioner search', async () => {
+    await seed(server, admin, 'Claim', patientId);
+    const res = await server.request('/Claim?_include=Claim:patient&_count=1000', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['non-practitioner'] })}` } });
+    expect(res.status).toBe(200);
+    expect(entryTypes(res)).toContain('Claim');
+    expect(entryTypes(res)).not.toContain('Patient');
+  });
+
+  test('a chained search cannot probe a forbidden type', async () => {
+    const res = await server.request('/Claim?patient:Patient.name=Matrix', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['non-practitioner'] })}` } });
+    expect(res.status).toBe(403);
+  });
+
+  test('GraphQL Reference.resource never resolves a forbidden type', async () => {
+    const claim = await seed(server, admin, 'Claim', patientId);
+    const res = await graphqlStatus(server, { authorization: `Bearer ${issuer.mint({ groups: ['non-practitioner'] })}` }, `{ Claim(id: "${claim}") { id patient { reference resource { ... on Patient { id name { family } } } } } }`);
+    expect(JSON.stringify(res.json)).not.toContain('Matrix');
   });
 
   test('system history is forbidden to an auditor, who has no type history', async () => {
