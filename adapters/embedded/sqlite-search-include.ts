@@ -8,7 +8,7 @@ import type { IncludeSpec, SearchQuery } from '../../core/search/ast';
 import { allResourceTypes, referenceParametersOf } from '../../core/search/parameters';
 import { paramKey } from './sqlite-search-schema';
 import { SqlCompiler } from './sqlite-search-compiler';
-import { join, sql, type Sql, type SqlValue } from './sqlite-search-sql';
+import { allRows, join, sql, type Sql } from './sqlite-search-sql';
 
 interface IncludeRow {
   readonly rid: number;
@@ -78,7 +78,7 @@ export class SqliteIncludes {
       scope,
       sql(' ORDER BY t.rid LIMIT ?', this.maxIncludes),
     ], '');
-    return this.db.prepare<SqlValue[], IncludeRow>(q.text).all(...q.params);
+    return allRows<IncludeRow>(this.db, q);
   }
 
   /** Resources of `spec.sourceType` that refer to the page's resources through `spec.param`. */
@@ -96,6 +96,6 @@ export class SqliteIncludes {
       scope,
       sql(' ORDER BY s.rid LIMIT ?', this.maxIncludes),
     ], '');
-    return this.db.prepare<SqlValue[], IncludeRow>(q.text).all(...q.params);
+    return allRows<IncludeRow>(this.db, q);
   }
 }

@@ -9,7 +9,7 @@ import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
 import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
 import { canWalkSort, walkSort, walkSortGroups } from './sqlite-search-sort-walk';
-import { join, pkMatch, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
+import { allRows, join, pkMatch, scalar, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
 import { SqliteIncludes } from './sqlite-search-include';
 
 export interface Row {
@@ -111,14 +111,14 @@ export class SqliteSearchIndex implements SearchIndex {
   private count(plan: Plan): number {
     if (plan.countExcluded) {
       const { all, rows } = plan.countExcluded;
-      const size = this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${all.text}`).pluck().get(...all.params) ?? 0;
-      const minus = this.db.prepare<SqlValue[], number>(`SELECT COUNT(DISTINCT rid) FROM (${rows.text})`).pluck().get(...rows.params) ?? 0;
+      const size = Number(scalar(this.db, sql(`SELECT COUNT(*) FROM sp_resource r WHERE ${all.text}`, ...all.params)) ?? 0);
+      const minus = Number(scalar(this.db, sql(`SELECT COUNT(DISTINCT rid) FROM (${rows.text})`, ...rows.params)) ?? 0);
       return size - minus;
     }
     if (plan.countRows) {
-      return this.db.prepare<SqlValue[], number>(`SELECT COUNT(DISTINCT rid) FROM (${plan.countRows.text})`).pluck().get(...plan.countRows.params) ?? 0;
+      return Number(scalar(this.db, sql(`SELECT COUNT(DISTINCT rid) FROM (${plan.countRows.text})`, ...plan.countRows.params)) ?? 0);
     }
-    return this.db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM sp_resource r WHERE ${plan.driven.text}`).pluck().get(...plan.driven.params) ?? 0;
+    return Number(scalar(this.db, sql(`SELECT COUNT(*) FROM sp_resource r WHERE ${plan.driven.text}`, ...plan.driven.params)) ?? 0);
   }
 
   private page(tenant: string, query: SearchQuery, plan: Plan, cursor: Cursor | undefined): Row[] {
@@ -133,11 +133,11 @@ export class SqliteSearchIndex implements SearchIndex {
         sql(` ORDER BY w.rid ${dir} LIMIT ?) AND `, WALK_ROWS), plan.probes, sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit),
       ], '');
       if (plan.walkFirst) {
-        const walked = this.db.prepare<SqlValue[], Row>(windowed.text).all(...windowed.params);
+        const walked = allRows<Row>(this.db, windowed);
         if (walked.length === limit) return walked;
       }
       const driven = join([sql('SELECT r.rid, r.rtype, r.id FROM sp_resource r WHERE '), plan.driven, seek('r'), sql(` ORDER BY r.rid ${dir} LIMIT ?`, limit)], '');
-      return this.db.prepare<SqlValue[], Row>(driven.text).all(...driven.params);
+      return allRows<Row>(this.db, driven);
     }
     const firstKey = query.sort[0];
     if (firstKey !== undefined && plan.dense && canWalkSort(query, cursor?.values[0], backward)) {
@@ -182,6 +182,6 @@ export class SqliteSearchIndex implements SearchIndex {
       seek = join(ors.map((o) => sql(`(${o.text})`, ...o.params)), ' OR ');
     }
     const text = `SELECT * FROM (SELECT r.rid AS rid, r.rtype AS rtype, r.id AS id, ${selected.text} FROM sp_resource r WHERE ${where.text}) WHERE ${seek.text} ORDER BY ${order} LIMIT ?`;
-    return this.db.prepare<SqlValue[], Row>(text).all(...selected.params, ...where.params, ...seek.params, limit);
+    return allRows<Row>(this.db, sql(text, ...selected.params, ...where.params, ...seek.params, limit));
   }
 }

@@ -12,7 +12,7 @@ import type { Database } from 'better-sqlite3';
 import type { Condition, ParamCondition, SearchQuery } from '../../core/search/ast';
 import { asExists, asIn, SqlCompiler, type Member } from './sqlite-search-compiler';
 import { NARROW_MS } from './sqlite-search-schema';
-import { join, pkMatch, sql, type Sql, type SqlValue } from './sqlite-search-sql';
+import { join, pkMatch, scalar, sql, type Sql } from './sqlite-search-sql';
 
 /** Counting stops here: above it a condition is dense. */
 const DENSE = 2000;
@@ -102,7 +102,7 @@ function dateRangeDrivers(tenant: string, query: SearchQuery): Driver[] {
 }
 
 function count(db: Database, rows: Sql, limit: number): number {
-  return db.prepare<SqlValue[], number>(`SELECT COUNT(*) FROM (${rows.text} LIMIT ${limit})`).pluck().get(...rows.params) ?? 0;
+  return Number(scalar(db, sql(`SELECT COUNT(*) FROM (${rows.text} LIMIT ${limit})`, ...rows.params)) ?? 0);
 }
 
 export function planSearch(db: Database, tenant: string, query: SearchQuery): Plan {

@@ -8,7 +8,7 @@
 import type { Database } from 'better-sqlite3';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
 import { paramKey } from './sqlite-search-schema';
-import { join, sql, type Sql, type SqlValue } from './sqlite-search-sql';
+import { allRows, join, scalar, sql, type Sql, type SqlValue } from './sqlite-search-sql';
 
 /** Index rows read before giving up on the walk. */
 const WINDOW = 4000;
@@ -61,7 +61,7 @@ export function walkSort(db: Database, tenant: string, query: SearchQuery, key: 
     where,
     sql(` ORDER BY v.${column} ${dir}, v.rid ${dir} LIMIT ?`, limit),
   ], '');
-  const rows = db.prepare<SqlValue[], WalkRow>(text.text).all(...text.params);
+  const rows = allRows<WalkRow>(db, text);
   if (rows.length === limit) return rows;
   // The window may simply have been the rest of the index; only a full page is trusted.
   return undefined;
@@ -94,7 +94,7 @@ export function walkSortGroups(
   const [edge, beyond] = key.descending ? ['MAX', '<'] : ['MIN', '>'];
   const nextValue = (after: SqlValue | undefined): SqlValue | undefined => {
     const text = `SELECT ${edge}(${column}) FROM ${spec.table} WHERE pk = ?${after === undefined ? '' : ` AND ${column} ${beyond} ?`}`;
-    const found = db.prepare<SqlValue[], SqlValue>(text).pluck().get(...(after === undefined ? [pk] : [pk, after]));
+    const found = scalar(db, sql(text, ...(after === undefined ? [pk] : [pk, after])));
     return found === null ? undefined : found;
   };
   const rows: SortedRow[] = [];

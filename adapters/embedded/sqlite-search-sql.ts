@@ -2,6 +2,7 @@
 // search value (https://hl7.org/fhir/R4/search.html: prefixes as range comparisons, modifiers).
 // Every value travels as a bound parameter; the SQL text is built only from table names, column
 // names and operators chosen here. sqlite-search-compiler.ts assembles whole conditions.
+import type { Database, Statement } from 'better-sqlite3';
 import type { Modifier, RangeValue, SearchValue } from '../../core/search/ast';
 import { normalizeString } from '../../core/search/normalize';
 import type { SearchParamType } from '../../core/search/parameter-types';
@@ -18,6 +19,37 @@ export interface Sql {
 }
 
 export const sql = (text: string, ...params: SqlValue[]): Sql => ({ text, params });
+
+const statements = new WeakMap<Database, Map<string, Statement<SqlValue[], unknown>>>();
+/** Prepared statements kept per database: a search's SQL repeats, and preparing costs ~25 µs. */
+const MAX_STATEMENTS = 500;
+
+function statement(db: Database, text: string): Statement<SqlValue[], unknown> {
+  let cache = statements.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let found = cache.get(text);
+  if (found === undefined) {
+    found = db.prepare<SqlValue[], unknown>(text);
+    if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value ?? '');
+  } else {
+    cache.delete(text); // re-inserted below: least recently used first in the Map's order
+  }
+  cache.set(text, found);
+  return found;
+}
+
+/** Every row of a query, through the statement cache. */
+export function allRows<R>(db: Database, q: Sql): R[] {
+  return statement(db, q.text).pluck(false).all(...q.params) as R[];
+}
+
+/** The first column of the first row, or undefined. */
+export function scalar(db: Database, q: Sql): SqlValue | undefined {
+  return statement(db, q.text).pluck(true).get(...q.params) as SqlValue | undefined;
+}
 
 export function join(parts: readonly Sql[], separator: string): Sql {
   return { text: parts.map((p) => p.text).join(separator), params: parts.flatMap((p) => p.params) };
