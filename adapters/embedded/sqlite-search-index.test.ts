@@ -141,4 +141,30 @@ describe('SqliteSearchIndex', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(bundle.entry?.map((e) => e.resource?.id)).toEqual(['a']);
   });
+
+  it('sorts tokens without a code (text only) last, page after page', async () => {
+    const { store, put } = setup();
+    const observations: Resource[] = Array.from({ length: 40 }, (_v, i) => ({
+      resourceType: 'Observation', id: `o${String(i).padStart(2, '0')}`, status: 'final',
+      code: i % 5 === 0 ? { text: 'no code' } : { coding: [{ system: 'urn:c', code: `c${(i * 7) % 11}` }] },
+    }));
+    await put(observations);
+    const engine = createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access: allowAllPolicy, config: defaultCoreConfig, defaultTotal: 'none' });
+    const ids = async (query: string): Promise<string[]> => {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const bundle = await engine.search(ctx, { resourceType: 'Observation' }, [...new URLSearchParams(`${query}${cursor ? `&_cursor=${cursor}` : ''}`)], { strict: true });
+        out.push(...(bundle.entry ?? []).map((e) => e.resource?.id ?? ''));
+        const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+        cursor = next === undefined ? undefined : new URL(next).searchParams.get('_cursor') ?? undefined;
+      } while (cursor !== undefined);
+      return out;
+    };
+    for (const sort of ['code', '-code']) {
+      const paged = await ids(`_sort=${sort}&_count=4`);
+      expect([paged, paged.slice(-8).every((id) => Number(id.slice(1)) % 5 === 0)]).toEqual([await ids(`_sort=${sort}&_count=100`), true]);
+    }
+    await store.close();
+  });
 });

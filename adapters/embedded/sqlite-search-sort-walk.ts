@@ -53,7 +53,8 @@ export function walkSort(db: Database, tenant: string, query: SearchQuery, key: 
   const pk = paramKey(tenant, type, key.param);
   const seek = cursor ? sql(` AND (w.${column}, w.rid) ${cmp} (?, ?)`, cursor.value, cursor.rid) : sql('');
   const text = join([
-    sql(`SELECT r.rid AS rid, r.rtype AS rtype, r.id AS id, v.${column} AS s0 FROM (SELECT w.rowid AS row, w.rid AS rid, w.${column} AS ${column} FROM ${spec.table} w WHERE w.pk = ?`, pk),
+    // NULL codes (text-only tokens) sort with the missing values, last: not walked.
+    sql(`SELECT r.rid AS rid, r.rtype AS rtype, r.id AS id, v.${column} AS s0 FROM (SELECT w.rowid AS row, w.rid AS rid, w.${column} AS ${column} FROM ${spec.table} w WHERE w.pk = ? AND w.${column} IS NOT NULL`, pk),
     seek,
     sql(` ORDER BY w.${column} ${dir}, w.rid ${dir} LIMIT ?) v JOIN sp_resource r ON r.rid = v.rid`, WINDOW),
     // The resource's first row in walk order (ties on the value broken by row id).
