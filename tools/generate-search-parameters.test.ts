@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expressionFor, generateSearchParameters, rewriteExpression, splitUnion } from './generate-search-parameters';
+import { buildCompartments, expressionFor, generateSearchParameters, rewriteExpression, splitUnion } from './generate-search-parameters';
 
 describe('generate-search-parameters', () => {
   it('splits on the top-level union only', () => {
@@ -21,6 +21,12 @@ describe('generate-search-parameters', () => {
   it('keeps only the parts of a multi-base expression that belong to the base', () => {
     expect(expressionFor('Account.subject | Condition.subject', 'Condition', ['Account', 'Condition'])).toBe('Condition.subject');
     expect(expressionFor('name | alias', 'InsurancePlan', ['InsurancePlan'])).toBe('InsurancePlan.name | InsurancePlan.alias');
+  });
+
+  it('keeps only reference parameters of the member type in a compartment, not {def}', () => {
+    const table = { Encounter: { patient: { type: 'reference' }, status: { type: 'token' } } };
+    const compartments = buildCompartments([{ resourceType: 'CompartmentDefinition', code: 'Encounter', resource: [{ code: 'Encounter', param: ['{def}', 'patient', 'status'] }, { code: 'Task' }] }], table);
+    expect(compartments).toEqual({ Encounter: { Encounter: ['patient'] } });
   });
 
   it('matches the committed table (regenerate with npm run generate)', () => {

