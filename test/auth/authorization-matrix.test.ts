@@ -164,6 +164,44 @@ describe('Cognito-group mode', () => {
     expect(JSON.stringify(res.json)).not.toContain('Matrix');
   });
 
+  test('a transaction with one forbidden entry fails whole and writes nothing', async () => {
+    const token = issuer.mint({ groups: ['non-practitioner'] });
+    const before = await server.request('/Claim?_summary=count', { headers: { authorization: `Bearer ${admin}` } });
+    const res = await server.request('/', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { resource: bodies['Claim']?.(patientId), request: { method: 'POST', url: 'Claim' } },
+          { resource: bodies['Patient']?.(patientId), request: { method: 'POST', url: 'Patient' } },
+        ],
+      },
+    });
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.json)).toContain('Bundle.entry[');
+    const after = await server.request('/Claim?_summary=count', { headers: { authorization: `Bearer ${admin}` } });
+    expect(after.json['total']).toBe(before.json['total']);
+  });
+
+  test('a batch answers a forbidden entry 403 and runs the others', async () => {
+    const token = issuer.mint({ groups: ['auditor'] });
+    const res = await server.request('/', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Patient/${patientId}` } }, { resource: bodies['Patient']?.(patientId), request: { method: 'POST', url: 'Patient' } }] },
+    });
+    expect(res.status).toBe(200);
+    const statuses = (res.json['entry'] as { response: { status: string } }[]).map((e) => e.response.status);
+    expect(statuses).toEqual(['200', '403']);
+  });
+
+  test('a GraphQL mutation is refused to a group that may not create', async () => {
+    const res = await graphqlStatus(server, { authorization: `Bearer ${issuer.mint({ groups: ['auditor'] })}` }, `mutation { PatientCreate(res: ${JSON.stringify(JSON.stringify({ resourceType: 'Patient' }))}) { id } }`);
+    expect(res.status).toBe(403);
+  });
+
   test('system history is forbidden to an auditor, who has no type history', async () => {
     const res = await server.request('/_history', { headers: { authorization: `Bearer ${issuer.mint({ groups: ['auditor'] })}` } });
     expect(res.status).toBe(403);
