@@ -32,8 +32,13 @@ module.exports = tseslint.config(
         {
           patterns: [
             { group: ['**/adapters/**', '**/wiring/**', '**/rest/**', '**/resolvers/**', '**/local/**', '**/tools/**', '**/infra/**'], message: 'core/ imports nothing above it (DESIGN.md: layers).' },
-            { group: ['@aws-sdk/*', 'aws-jwt-verify', 'aws-jwt-verify/*', '@opensearch-project/*', 'better-sqlite3', 'graphql', 'graphql/*', 'ws', 'node:http', 'http'], message: 'core/ has no AWS SDK, no HTTP framework, no graphql import.' },
+            { group: ['@aws-sdk/*', 'aws-jwt-verify/*', '@opensearch-project/*', 'graphql/*'], message: 'core/ has no AWS SDK, no HTTP framework, no graphql import.' },
           ],
+          // Exact module names (a pattern like 'http' would also match core's own ./http folder).
+          paths: ['aws-jwt-verify', 'better-sqlite3', 'graphql', 'ws', 'http', 'node:http', 'https', 'node:https', 'express', 'fastify'].map((name) => ({
+            name,
+            message: 'core/ has no AWS SDK, no HTTP framework, no graphql import.',
+          })),
         },
       ],
     },

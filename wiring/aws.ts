@@ -4,7 +4,6 @@
 // build their front door from createAwsApp; the stream entry uses createAwsStreamHandler.
 // Environment names are infra/lambda-entries.ts's LAMBDA_ENV; the endpoint overrides exist for
 // the local engines (moto, a local OpenSearch node) in tests and benchmarks.
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +11,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/lib/aws/index-v3.js';
 import { z } from 'zod';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
+import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier';
 import { AppSyncChangeFeed } from '../adapters/aws/appsync-change-feed';
 import { DynamoDbResourceStore } from '../adapters/aws/dynamodb-resource-store';
@@ -25,16 +25,13 @@ import { allowAllPolicy } from '../core/authz/access-policy';
 import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
 import { createAccessPolicy } from '../core/authz/create-access-policy';
 import type { CoreConfig } from '../core/config';
+import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
 import type { CoreDeps, Logger } from '../core/core-deps';
 import { FhirError } from '../core/errors/fhir-error';
 import type { FrontDoor } from '../core/http/front-door';
 import type { ServerInfo } from '../core/http/handle-request';
 import type { ChangeFeed } from '../core/ports/change-feed';
 import type { ResourceStore } from '../core/ports/resource-store';
-import { createSearchEngine } from '../core/search/engine';
-import { extractIndexEntries } from '../core/search/extract';
-import { resourceTypes } from '../core/validation/model';
-import { assertValidResource } from '../core/validation/validate-resource';
 import { ConfigError } from './config';
 import { createLogger } from './logger';
 
@@ -93,7 +90,7 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
   return config;
 }
 
-export const AWS_SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
+export const AWS_SERVER_INFO: ServerInfo = SERVER_INFO;
 
 export interface AwsApp {
   readonly config: AwsConfig;
@@ -166,22 +163,10 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
   // Changes reach subscribers from the stream processor (DESIGN.md: AWS data path), not from the
   // request Lambdas, so the core's own publish has no listeners here.
   const changeFeed: ChangeFeed = new InProcessChangeFeed();
-  const typeSet = new Set(resourceTypes);
-  const deps: CoreDeps = {
-    config: coreConfig,
-    store,
-    changeFeed,
-    access,
-    search: createSearchEngine({ index, store, access, config: coreConfig }),
-    validate: assertValidResource,
-    extractIndex: extractIndexEntries,
-    isResourceType: (name) => typeSet.has(name),
-    resourceTypes,
-    clock: () => new Date(),
-    newId: randomUUID,
-    log,
-  };
-  const verifier = createVerifier(config);
+  const deps = createCoreDeps({ config: coreConfig, store, index, changeFeed, access, log });
+  // A warm container sees the same token again and again; its signature is checked once.
+  const inner = createVerifier(config);
+  const verifier = inner ? new CachingTokenVerifier(inner) : undefined;
   const binaries = config.FHIR_BINARY_BUCKET
     ? new S3BinaryStore({
       bucket: config.FHIR_BINARY_BUCKET,

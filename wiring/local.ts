@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
@@ -12,12 +11,8 @@ import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
 import { createAccessPolicy } from '../core/authz/create-access-policy';
 import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
+import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
 import type { FrontDoor } from '../core/http/front-door';
-import type { ServerInfo } from '../core/http/handle-request';
-import { createSearchEngine } from '../core/search/engine';
-import { extractIndexEntries } from '../core/search/extract';
-import { resourceTypes } from '../core/validation/model';
-import { assertValidResource } from '../core/validation/validate-resource';
 import type { LocalConfig } from './config';
 import { createLogger } from './logger';
 
@@ -41,7 +36,7 @@ export interface LocalAppOptions {
   readonly boundPort?: number;
 }
 
-export const SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
+export { SERVER_INFO };
 
 /** The composition root of the local (embedded) home: SQLite, in-process feed, dev issuer. */
 export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {}): LocalApp {
@@ -68,21 +63,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     ...(config.FHIR_AUTH_MODE === 'none' ? {} : { mode: config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito-groups' }),
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
-  const typeSet = new Set(resourceTypes);
-  const deps: CoreDeps = {
-    config: coreConfig,
-    store,
-    changeFeed,
-    access,
-    search: createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access, config: coreConfig }),
-    validate: assertValidResource,
-    extractIndex: extractIndexEntries,
-    isResourceType: (name) => typeSet.has(name),
-    resourceTypes,
-    clock: () => new Date(),
-    newId: randomUUID,
-    log,
-  };
+  const deps = createCoreDeps({ config: coreConfig, store, index: new SqliteSearchIndex(store.database), changeFeed, access, log });
   const verifier = devIssuer ? new CachingTokenVerifier(createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito')) : undefined;
   return {
     config,

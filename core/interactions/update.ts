@@ -63,47 +63,37 @@ export async function writeVersion(
   ifMatch: string | undefined,
   mayCreate: boolean,
 ): Promise<InteractionResult> {
-  return withResourceLock(deps.store, `${ctx.tenant}/${resourceType}/${id}`, () => writeVersionUnlocked(deps, ctx, resourceType, id, derive, ifMatch, mayCreate));
-}
-
-async function writeVersionUnlocked(
-  deps: CoreDeps,
-  ctx: RequestContext,
-  resourceType: string,
-  id: string,
-  derive: (current: Resource | undefined) => Resource,
-  ifMatch: string | undefined,
-  mayCreate: boolean,
-): Promise<InteractionResult> {
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await deps.store.read(ctx.tenant, resourceType, id);
-    if (ifMatch !== undefined && (current === undefined || current.versionId !== parseEtag(ifMatch))) {
-      throw new FhirError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current version${current ? ` (${current.versionId})` : ''} of ${resourceType}/${id}`, { expression: ['If-Match'] });
-    }
-    if (!mayCreate && current?.resource === undefined) {
-      throw new FhirError(current ? 'GONE' : 'NOT_FOUND', `${resourceType}/${id} ${current ? 'was deleted' : 'is not known'}`);
-    }
-    if (current === undefined && !deps.config.updateCreate) {
-      throw new FhirError('METHOD_NOT_ALLOWED', `${resourceType}/${id} does not exist and this server does not create resources with client-assigned ids`);
-    }
-    const write = prepareWrite(deps, ctx, { resourceType, id, current, resource: derive(current?.resource) });
-    try {
-      await commitWrites(deps, ctx, [write]);
-    } catch (error) {
-      if (error instanceof VersionConflictError) {
-        if (ifMatch !== undefined) {
-          throw new FhirError('PRECONDITION_FAILED', `${resourceType}/${id} was changed concurrently; If-Match ${ifMatch} no longer matches`, { expression: ['If-Match'] });
-        }
-        if (attempt < MAX_ATTEMPTS) continue;
+  return withResourceLock(deps.store, `${ctx.tenant}/${resourceType}/${id}`, async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await deps.store.read(ctx.tenant, resourceType, id);
+      if (ifMatch !== undefined && (current === undefined || current.versionId !== parseEtag(ifMatch))) {
+        throw new FhirError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the current version${current ? ` (${current.versionId})` : ''} of ${resourceType}/${id}`, { expression: ['If-Match'] });
       }
-      throw error;
+      if (!mayCreate && current?.resource === undefined) {
+        throw new FhirError(current ? 'GONE' : 'NOT_FOUND', `${resourceType}/${id} ${current ? 'was deleted' : 'is not known'}`);
+      }
+      if (current === undefined && !deps.config.updateCreate) {
+        throw new FhirError('METHOD_NOT_ALLOWED', `${resourceType}/${id} does not exist and this server does not create resources with client-assigned ids`);
+      }
+      const write = prepareWrite(deps, ctx, { resourceType, id, current, resource: derive(current?.resource) });
+      try {
+        await commitWrites(deps, ctx, [write]);
+      } catch (error) {
+        if (error instanceof VersionConflictError) {
+          if (ifMatch !== undefined) {
+            throw new FhirError('PRECONDITION_FAILED', `${resourceType}/${id} was changed concurrently; If-Match ${ifMatch} no longer matches`, { expression: ['If-Match'] });
+          }
+          if (attempt < MAX_ATTEMPTS) continue;
+        }
+        throw error;
+      }
+      const created = current?.resource === undefined;
+      return {
+        status: created ? 201 : 200,
+        ...(write.operation.resource ? { resource: write.operation.resource } : {}),
+        version: { versionId: write.operation.versionId, lastUpdated: write.operation.lastUpdated },
+        location: location(ctx.baseUrl, resourceType, id, write.operation.versionId),
+      };
     }
-    const created = current?.resource === undefined;
-    return {
-      status: created ? 201 : 200,
-      ...(write.operation.resource ? { resource: write.operation.resource } : {}),
-      version: { versionId: write.operation.versionId, lastUpdated: write.operation.lastUpdated },
-      location: location(ctx.baseUrl, resourceType, id, write.operation.versionId),
-    };
-  }
+  });
 }

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessPolicy } from './authz/access-policy';
+import type { CoreConfig } from './config';
+import type { CoreDeps, Logger } from './core-deps';
+import type { ServerInfo } from './http/handle-request';
+import type { ChangeFeed } from './ports/change-feed';
+import type { ResourceStore } from './ports/resource-store';
+import type { SearchIndex } from './ports/search-index';
+import { createSearchEngine } from './search/engine';
+import { extractIndexEntries } from './search/extract';
+import { resourceTypes } from './validation/model';
+import { assertValidResource } from './validation/validate-resource';
+
+/** What differs between the homes: the adapters and the settings (DESIGN.md: the two homes). */
+export interface CoreAdapters {
+  readonly config: CoreConfig;
+  readonly store: ResourceStore;
+  readonly index: SearchIndex;
+  readonly changeFeed: ChangeFeed;
+  readonly access: AccessPolicy;
+  readonly log: Logger;
+}
+
+/** The software that answers, named in the CapabilityStatement. */
+export const SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
+
+const typeSet = new Set(resourceTypes);
+
+/** The core over one home's adapters; validation, indexing and search are the core's own. */
+export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
+  const { config, store, index, changeFeed, access, log } = adapters;
+  return {
+    config,
+    store,
+    changeFeed,
+    access,
+    search: createSearchEngine({ index, store, access, config }),
+    validate: assertValidResource,
+    extractIndex: extractIndexEntries,
+    isResourceType: (name) => typeSet.has(name),
+    resourceTypes,
+    clock: () => new Date(),
+    newId: randomUUID,
+    log,
+  };
+}
