@@ -7,4 +7,5 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/.services/', '<rootDir>/services/opensearch/target/'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
