@@ -12,6 +12,8 @@ import { read } from '../interactions/read';
 import type { InteractionResult } from '../interactions/result';
 import { conditionalUpdate, update } from '../interactions/update';
 import { vread } from '../interactions/vread';
+import { everythingOperation } from '../operations/everything';
+import { validateOperation } from '../operations/validate';
 import type { FhirRequest, FhirResponse } from '../request';
 import { bodyKind, FHIR_JSON, negotiate, type Negotiated } from './negotiation';
 import { parseJsonBody } from './parse-json';
@@ -95,6 +97,10 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
       const bundle = await deps.search.search(ctx, target, params, { strict: preferHandling(req) === 'strict' });
       return { status: 200, resource: bundle };
     }
+    case 'operation':
+      if (r.name === 'validate' && req.method === 'POST') return validateOperation(deps, ctx, r.type, r.id, resourceBody(deps, req));
+      if (r.name === 'everything' && r.type === 'Patient' && req.method !== 'POST') return everythingOperation(deps, ctx, r.id, query);
+      throw new FhirError('NOT_IMPLEMENTED', `The operation $${r.name} is not supported ${r.type ? `on ${r.type}${r.id ? ' instances' : ''}` : 'at the system level'}${r.name === 'validate' ? ' with this method; POST the resource' : ''}`);
     case 'bundle':
       return processBundle(deps, ctx, resourceBody(deps, req), (sub) => handleRequest(deps, info, sub));
   }

@@ -19,7 +19,9 @@ export type Route =
   | { readonly kind: 'search-type'; readonly type: string; readonly viaPost: boolean }
   | { readonly kind: 'search-system'; readonly viaPost: boolean }
   | { readonly kind: 'search-compartment'; readonly compartmentType: string; readonly compartmentId: string; readonly type: string | undefined }
-  | { readonly kind: 'bundle' };
+  | { readonly kind: 'bundle' }
+  /** An extended operation (https://hl7.org/fhir/R4/operations.html): [base]/$op, [base]/Type/$op, [base]/Type/id/$op. */
+  | { readonly kind: 'operation'; readonly name: string; readonly type?: string; readonly id?: string };
 
 /** Maps method + path segments to an interaction; unknown combinations are 405 or 404. */
 export function route(method: HttpMethod, path: readonly string[]): Route {
@@ -29,6 +31,8 @@ export function route(method: HttpMethod, path: readonly string[]): Route {
     throw new FhirError('METHOD_NOT_ALLOWED', `${method} is not supported on /${path.join('/')}`);
   };
   if (rest.length > 0) throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+  const operation = operationRoute(method, [a, b, c, d].filter((s): s is string => s !== undefined));
+  if (operation) return operation;
   if (a === undefined) {
     if (read) return { kind: 'search-system', viaPost: false };
     if (method === 'POST') return { kind: 'bundle' };
@@ -64,4 +68,19 @@ export function route(method: HttpMethod, path: readonly string[]): Route {
     return read ? { kind: 'search-compartment', compartmentType: type, compartmentId: id, type: c === '*' ? undefined : c } : notAllowed();
   }
   throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+}
+
+/** Operations are invoked with GET (when they change nothing) or POST (operations.html#executing). */
+function operationRoute(method: HttpMethod, segments: readonly string[]): Route | undefined {
+  const last = segments[segments.length - 1];
+  if (last === undefined || !last.startsWith('$')) return undefined;
+  if (method !== 'GET' && method !== 'POST' && method !== 'HEAD') {
+    throw new FhirError('METHOD_NOT_ALLOWED', `Operations are invoked with GET or POST, not ${method}`);
+  }
+  const name = last.slice(1);
+  const [type, id] = segments;
+  if (segments.length === 1) return { kind: 'operation', name };
+  if (segments.length === 2 && type !== undefined) return { kind: 'operation', name, type };
+  if (segments.length === 3 && type !== undefined && id !== undefined) return { kind: 'operation', name, type, id };
+  throw new FhirError('NOT_FOUND', `No FHIR operation at /${segments.join('/')}`);
 }

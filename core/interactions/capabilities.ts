@@ -41,7 +41,11 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
           })),
         })),
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }, { code: 'history-system' }],
-        operation: [{ name: 'graphql', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-graphql' }],
+        operation: [
+          { name: 'graphql', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-graphql' },
+          { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
+          { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+        ],
       },
     ],
   };
