@@ -1,6 +1,7 @@
 import type { AccessPolicy } from './authz/access-policy';
 import type { CoreConfig } from './config';
 import type { Resource } from './fhir-types';
+import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
 import type { SearchEngine } from './search-engine';
@@ -16,6 +17,8 @@ export interface Logger {
 export interface CoreDeps {
   readonly config: CoreConfig;
   readonly store: ResourceStore;
+  /** Where Binary content lives (binary.html); without one it stays inline in the resource. */
+  readonly binaries?: BinaryStore;
   readonly changeFeed: ChangeFeed;
   readonly access: AccessPolicy;
   /** Search, including the match-finding behind conditional interactions. */

@@ -3,6 +3,7 @@ import type { AccessPolicy } from './authz/access-policy';
 import type { CoreConfig } from './config';
 import type { CoreDeps, Logger } from './core-deps';
 import type { ServerInfo } from './http/handle-request';
+import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
 import type { SearchIndex } from './ports/search-index';
@@ -15,6 +16,7 @@ import { assertValidResource } from './validation/validate-resource';
 export interface CoreAdapters {
   readonly config: CoreConfig;
   readonly store: ResourceStore;
+  readonly binaries?: BinaryStore;
   readonly index: SearchIndex;
   readonly changeFeed: ChangeFeed;
   readonly access: AccessPolicy;
@@ -28,10 +30,11 @@ const typeSet = new Set(resourceTypes);
 
 /** The core over one home's adapters; validation, indexing and search are the core's own. */
 export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
-  const { config, store, index, changeFeed, access, log } = adapters;
+  const { config, store, index, changeFeed, access, log, binaries } = adapters;
   return {
     config,
     store,
+    ...(binaries !== undefined ? { binaries } : {}),
     changeFeed,
     access,
     search: createSearchEngine({ index, store, access, config }),

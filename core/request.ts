@@ -35,6 +35,8 @@ export interface RequestContext {
 export interface RequestBody {
   readonly contentType: string | undefined;
   readonly text: string;
+  /** The raw bytes, when the transport has them (Binary uploads in a non-FHIR media type). */
+  readonly bytes?: Uint8Array;
 }
 
 export interface FhirRequest {
@@ -53,7 +55,8 @@ export interface FhirRequest {
 export interface FhirResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /** JSON text, or raw bytes for a Binary read in its own media type (binary.html#rest). */
+  readonly body?: string | Uint8Array;
 }
 
 export const DEFAULT_TENANT = 'default';

@@ -14,7 +14,7 @@ export const FHIR_MOUNT = '/fhir';
 class BodyTooLargeError extends Error {}
 
 /** Reads the body, refusing more than `limit` bytes without buffering the rest. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -27,7 +27,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -66,13 +66,14 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
     res.setHeader('x-request-id', correlationId);
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://local');
-      let body: string;
+      let bytes: Buffer;
       try {
-        body = await readBody(req, limit);
+        bytes = await readBody(req, limit);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return send(res, tooLarge(limit));
         throw error;
       }
+      const body = bytes.toString('utf8');
       for (const route of extraRoutes) {
         const response = await route(req, url, body);
         if (response) return send(res, response);
@@ -84,6 +85,7 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
           rawQuery: url.search.replace(/^\?/, ''),
           headers: requestHeaders,
           body,
+          bytes,
           rootUrl: app.rootUrl,
           correlationId,
         });

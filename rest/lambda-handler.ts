@@ -37,16 +37,23 @@ export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | Fron
     const proxy = event.pathParameters?.['proxy'];
     const path = proxy !== undefined ? `/${proxy}` : event.path;
     const rootUrl = options.rootUrl ?? `https://${event.requestContext.domainName ?? headers['host'] ?? 'localhost'}/${event.requestContext.stage}`;
-    const body = event.body === null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const bytes = event.body === null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+    const body = bytes?.toString('utf8');
     const response = await handleHttp(door, {
       method: event.httpMethod,
       path,
       rawQuery: query.toString(),
       headers,
       ...(body !== undefined ? { body } : {}),
+      ...(bytes !== undefined ? { bytes } : {}),
       rootUrl: rootUrl.replace(/\/+$/, ''),
       correlationId: event.requestContext.requestId,
     });
-    return { statusCode: response.status, headers: { ...response.headers, ...corsHeaders(cors, headers['origin']) }, body: response.body ?? '' };
+    const responseHeaders = { ...response.headers, ...corsHeaders(cors, headers['origin']) };
+    // Raw Binary content travels base64-encoded through API Gateway (binary media types).
+    if (response.body instanceof Uint8Array) {
+      return { statusCode: response.status, headers: responseHeaders, body: Buffer.from(response.body).toString('base64'), isBase64Encoded: true };
+    }
+    return { statusCode: response.status, headers: responseHeaders, body: response.body ?? '' };
   };
 }

@@ -163,16 +163,16 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
   // Changes reach subscribers from the stream processor (DESIGN.md: AWS data path), not from the
   // request Lambdas, so the core's own publish has no listeners here.
   const changeFeed: ChangeFeed = new InProcessChangeFeed();
-  const deps = createCoreDeps({ config: coreConfig, store, index, changeFeed, access, log });
-  // A warm container sees the same token again and again; its signature is checked once.
-  const inner = createVerifier(config);
-  const verifier = inner ? new CachingTokenVerifier(inner) : undefined;
   const binaries = config.FHIR_BINARY_BUCKET
     ? new S3BinaryStore({
       bucket: config.FHIR_BINARY_BUCKET,
       client: new S3Client({ region: config.AWS_REGION, ...(config.FHIR_S3_ENDPOINT ? { endpoint: config.FHIR_S3_ENDPOINT, forcePathStyle: true } : {}) }),
     })
     : undefined;
+  const deps = createCoreDeps({ config: coreConfig, store, ...(binaries !== undefined ? { binaries } : {}), index, changeFeed, access, log });
+  // A warm container sees the same token again and again; its signature is checked once.
+  const inner = createVerifier(config);
+  const verifier = inner ? new CachingTokenVerifier(inner) : undefined;
   return {
     config,
     deps,

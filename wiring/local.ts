@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
+import { FilesystemBinaryStore } from '../adapters/embedded/filesystem-binary-store';
 import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { sqliteSearchIndexWriter } from '../adapters/embedded/sqlite-search-writer';
@@ -63,7 +64,8 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     ...(config.FHIR_AUTH_MODE === 'none' ? {} : { mode: config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito-groups' }),
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
-  const deps = createCoreDeps({ config: coreConfig, store, index: new SqliteSearchIndex(store.database), changeFeed, access, log });
+  const binaries = new FilesystemBinaryStore({ directory: join(dataDir, 'binaries') });
+  const deps = createCoreDeps({ config: coreConfig, store, binaries, index: new SqliteSearchIndex(store.database), changeFeed, access, log });
   const verifier = devIssuer ? new CachingTokenVerifier(createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito')) : undefined;
   return {
     config,

@@ -16,6 +16,8 @@ export interface RawHttpRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body?: string;
+  /** The same body as bytes, for Binary uploads in their own media type. */
+  readonly bytes?: Uint8Array;
   /** Absolute URL of the FHIR root, e.g. http://127.0.0.1:8080/fhir. */
   readonly rootUrl: string;
   readonly correlationId: string;
@@ -68,7 +70,7 @@ export async function toFhirRequest(door: FrontDoor, raw: RawHttpRequest): Promi
     path,
     query: [...new URLSearchParams(raw.rawQuery)],
     headers: raw.headers,
-    ...(raw.body !== undefined && raw.body !== '' ? { body: { contentType: raw.headers['content-type'], text: raw.body } } : {}),
+    ...(raw.body !== undefined && raw.body !== '' ? { body: { contentType: raw.headers['content-type'], text: raw.body, ...(raw.bytes !== undefined ? { bytes: raw.bytes } : {}) } } : {}),
     context: { principal, tenant, baseUrl, correlationId: raw.correlationId },
   };
 }

@@ -36,8 +36,12 @@ const FORMAT_PARAMS = new Set(['_format', '_pretty']);
 export async function handleRequest(deps: CoreDeps, info: ServerInfo, req: FhirRequest): Promise<FhirResponse> {
   let negotiated: Negotiated = { contentType: FHIR_JSON, pretty: false };
   try {
+    const r = route(req.method, req.path);
+    if ((r.kind === 'read' || r.kind === 'vread') && r.type === 'Binary' && wantsNativeBinary(req)) {
+      return await nativeBinaryRead(deps, req, r.id, r.kind === 'vread' ? r.versionId : undefined);
+    }
     negotiated = negotiate(req);
-    const result = await dispatch(deps, info, req, route(req.method, req.path));
+    const result = await dispatch(deps, info, req, r);
     return render(req, result, negotiated);
   } catch (error) {
     return errorResponse(deps, error, { method: req.method, path: req.path.join('/'), correlationId: req.context.correlationId, pretty: negotiated.pretty });
@@ -63,9 +67,9 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
     case 'vread':
       return subset(await vread(deps, ctx, r.type, r.id, r.versionId, { ...optional('ifNoneMatch', header('if-none-match')), ...optional('ifModifiedSince', header('if-modified-since')) }));
     case 'create':
-      return create(deps, ctx, r.type, resourceBody(deps, req), optional('ifNoneExist', header('if-none-exist')));
+      return create(deps, ctx, r.type, binaryOrResourceBody(deps, req, r.type, undefined), optional('ifNoneExist', header('if-none-exist')));
     case 'update':
-      return update(deps, ctx, r.type, r.id, resourceBody(deps, req), optional('ifMatch', header('if-match')));
+      return update(deps, ctx, r.type, r.id, binaryOrResourceBody(deps, req, r.type, r.id), optional('ifMatch', header('if-match')));
     case 'conditional-update':
       return conditionalUpdate(deps, ctx, r.type, requireCriteria(conditionalQuery()), resourceBody(deps, req), optional('ifMatch', header('if-match')));
     case 'patch': {
@@ -104,6 +108,44 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
     case 'bundle':
       return processBundle(deps, ctx, resourceBody(deps, req), (sub) => handleRequest(deps, info, sub));
   }
+}
+
+/**
+ * binary.html#rest: a Binary read answers in the content's own media type unless the client
+ * asks for a FHIR format (Accept or _format).
+ */
+function wantsNativeBinary(req: FhirRequest): boolean {
+  if (req.query.some(([name]) => name === '_format')) return false;
+  const accept = (req.headers['accept'] ?? '').toLowerCase();
+  return !/(application\/(fhir\+)?json|application\/json\+fhir)/.test(accept);
+}
+
+async function nativeBinaryRead(deps: CoreDeps, req: FhirRequest, id: string, versionId: string | undefined): Promise<FhirResponse> {
+  const conditional = {
+    ...(req.headers['if-none-match'] !== undefined ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
+    ...(req.headers['if-modified-since'] !== undefined ? { ifModifiedSince: req.headers['if-modified-since'] } : {}),
+  };
+  const result = versionId === undefined ? await read(deps, req.context, 'Binary', id, conditional) : await vread(deps, req.context, 'Binary', id, versionId, conditional);
+  const headers: Record<string, string> = {};
+  if (result.version) {
+    headers['etag'] = etagOf(result.version.versionId);
+    headers['last-modified'] = httpDate(result.version.lastUpdated);
+  }
+  if (result.status === 304 || !result.resource) return { status: result.status, headers };
+  const contentType = typeof result.resource['contentType'] === 'string' ? result.resource['contentType'] : 'application/octet-stream';
+  const data = typeof result.resource['data'] === 'string' ? result.resource['data'] : '';
+  headers['content-type'] = contentType;
+  return { status: 200, headers, ...(req.method === 'HEAD' ? {} : { body: Buffer.from(data, 'base64') }) };
+}
+
+/** A Binary may be sent as the raw content in its own media type (binary.html#rest). */
+function binaryOrResourceBody(deps: CoreDeps, req: FhirRequest, type: string, id: string | undefined): unknown {
+  const contentType = (req.body?.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const isFhirJson = contentType === '' || /(^|\/)(fhir\+)?json$|json\+fhir$/.test(contentType);
+  if (type !== 'Binary' || req.body === undefined || isFhirJson) return resourceBody(deps, req);
+  const bytes = req.body.bytes ?? Buffer.from(req.body.text, 'utf8');
+  if (bytes.byteLength > deps.config.maxBodyBytes) throw new FhirError('PAYLOAD_TOO_LARGE', `The body is larger than ${deps.config.maxBodyBytes} bytes`);
+  return { resourceType: 'Binary', ...(id !== undefined ? { id } : {}), contentType, data: Buffer.from(bytes).toString('base64') };
 }
 
 function requireCriteria(query: string): string {

@@ -41,7 +41,7 @@ async function runEntry(ctx: RequestContext, raw: unknown, index: number, handle
       context: ctx,
     };
     const response = await handle(sub);
-    const parsed = response.body ? (JSON.parse(response.body) as Resource) : undefined;
+    const parsed = typeof response.body === 'string' && response.body !== '' ? (JSON.parse(response.body) as Resource) : undefined;
     const result: BundleEntry = { response: { status: String(response.status) } };
     const responseHeaders = response.headers;
     if (result.response) {

@@ -2,6 +2,7 @@ import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
 import type { StoredVersion } from '../ports/resource-store';
 import type { RequestContext } from '../request';
+import { withBinaryData } from './binary-content';
 import { assertResourceType, assertValidId, parseEtag } from './common';
 import type { InteractionResult } from './result';
 
@@ -16,7 +17,7 @@ export async function read(deps: CoreDeps, ctx: RequestContext, resourceType: st
   assertResourceType(deps, resourceType);
   assertValidId(id);
   const current = await deps.store.read(ctx.tenant, resourceType, id);
-  return respondWithVersion(deps, ctx, current, `${resourceType}/${id}`, headers);
+  return respondWithVersion(deps, ctx, current && (await withBinaryData(deps, ctx, current)), `${resourceType}/${id}`, headers);
 }
 
 /**

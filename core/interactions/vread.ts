@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../core-deps';
 import type { RequestContext } from '../request';
+import { withBinaryData } from './binary-content';
 import { assertResourceType, assertValidId } from './common';
 import { respondWithVersion, type ConditionalReadHeaders } from './read';
 import type { InteractionResult } from './result';
@@ -11,5 +12,5 @@ export async function vread(deps: CoreDeps, ctx: RequestContext, resourceType: s
   assertValidId(id);
   assertValidId(versionId, 'versionId');
   const version = await deps.store.vread(ctx.tenant, resourceType, id, versionId);
-  return respondWithVersion(deps, ctx, version, `${resourceType}/${id}/_history/${versionId}`, headers);
+  return respondWithVersion(deps, ctx, version && (await withBinaryData(deps, ctx, version)), `${resourceType}/${id}/_history/${versionId}`, headers);
 }

@@ -4,6 +4,7 @@ import type { Resource } from '../fhir-types';
 import type { ChangeAction, ResourceChange } from '../ports/change-feed';
 import type { StoredVersion, WriteOperation } from '../ports/resource-store';
 import type { RequestContext } from '../request';
+import { offloadBinaryData } from './binary-content';
 import { instant, nextVersionId, stampResource } from './common';
 
 /** A validated, stamped write with the change it will publish once committed. */
@@ -58,7 +59,12 @@ export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteI
 /** Commits atomically, then publishes the committed changes (DESIGN.md: ChangeFeed, after commit). */
 export async function commitWrites(deps: CoreDeps, ctx: RequestContext, writes: readonly PreparedWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  await deps.store.commit(ctx.tenant, writes.map((w) => w.operation));
+  // Binary content goes to the BinaryStore first (binary-content.ts); a failed commit leaves an
+  // unreferenced object behind, never a resource without its content.
+  const operations = await Promise.all(writes.map(async (w) => (
+    w.operation.resource?.resourceType === 'Binary' ? { ...w.operation, resource: await offloadBinaryData(deps, ctx, w.operation.resource) } : w.operation
+  )));
+  await deps.store.commit(ctx.tenant, operations);
   try {
     await deps.changeFeed.publish(writes.map((w) => w.change));
   } catch (error) {

@@ -32,10 +32,10 @@ test('an unexpected backend failure is a 500 exception with a masked message and
     context: { principal: { subject: 't', groups: [], scopes: [] }, tenant: 'default', baseUrl: 'http://x/fhir', correlationId: 'corr-123' },
   });
   expect(response.status).toBe(500);
-  const body = JSON.parse(response.body ?? '{}') as { issue: { code: string; diagnostics: string }[] };
+  const body = JSON.parse(String(response.body ?? '{}')) as { issue: { code: string; diagnostics: string }[] };
   expect(body.issue[0]?.code).toBe('exception');
   expect(body.issue[0]?.diagnostics).toContain('corr-123');
-  expect(response.body).not.toContain('/var/secret/path');
+  expect(String(response.body)).not.toContain('/var/secret/path');
   expect(response.headers['x-correlation-id']).toBe('corr-123');
   expect(logged[0]?.['correlationId']).toBe('corr-123');
   expect(String(logged[0]?.['error'])).toContain('disk I/O error');
