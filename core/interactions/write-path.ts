@@ -50,10 +50,16 @@ export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteI
       versionId,
       lastUpdated,
       resource,
-      index: resource ? deps.extractIndex(resource) : [],
+      // Binary content is not searchable text (and would bloat the index): index the metadata only.
+      index: resource ? deps.extractIndex(resource.resourceType === 'Binary' ? withoutData(resource) : resource) : [],
     },
     change: { tenant: ctx.tenant, action, resourceType: intent.resourceType, id: intent.id, versionId, lastUpdated, resource },
   };
+}
+
+function withoutData(resource: Resource): Resource {
+  const { data: _content, ...rest } = resource;
+  return rest as Resource;
 }
 
 /** Commits atomically, then publishes the committed changes (DESIGN.md: ChangeFeed, after commit). */
