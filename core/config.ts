@@ -15,6 +15,8 @@ export interface CoreConfig {
   readonly maxPageSize: number;
   /** Deepest JSON nesting accepted in a body. */
   readonly maxJsonDepth: number;
+  /** What this home's backends cannot do yet, stated in the CapabilityStatement (issue 6). */
+  readonly limitations?: readonly string[];
 }
 
 export const defaultCoreConfig: CoreConfig = {

@@ -14,8 +14,9 @@ import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file'
 import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier';
 import { AppSyncChangeFeed } from '../adapters/aws/appsync-change-feed';
-import { DynamoDbResourceStore } from '../adapters/aws/dynamodb-resource-store';
+import { DynamoDbResourceStore, maxTransactionActions } from '../adapters/aws/dynamodb-resource-store';
 import { IndexingResourceStore } from '../adapters/aws/indexing-resource-store';
+import { maxInnerMatches } from '../adapters/aws/opensearch-compiler';
 import { OpenSearchIndexWriter } from '../adapters/aws/opensearch-index-writer';
 import { OpenSearchSearchIndex } from '../adapters/aws/opensearch-search-index';
 import { S3BinaryStore } from '../adapters/aws/s3-binary-store';
@@ -141,6 +142,14 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
     defaultPageSize: 20,
     maxPageSize: config.FHIR_MAX_PAGE_SIZE,
     maxJsonDepth: 64,
+    // Stated in the CapabilityStatement (issue 6): what the AWS backends do differently from SQLite.
+    limitations: [
+      `A transaction commits at most ${maxTransactionActions / 2} writes (DynamoDB TransactWriteItems takes ${maxTransactionActions} items, two per write); larger ones are refused whole.`,
+      'History at type and system level gives no Bundle.total, and may miss a write of the last moments (DynamoDB index lag).',
+      `Chained and _has searches are refused when their inner search matches more than ${maxInnerMatches} resources.`,
+      'Subscribers receive changes at least once (stream retries may repeat one).',
+      ...(config.FHIR_OPENSEARCH_ENDPOINT ? [] : ['Search is not available: no OpenSearch domain is configured.']),
+    ],
   };
   const dynamoStore = new DynamoDbResourceStore({ tableName: config.FHIR_TABLE_NAME, client: clients.dynamo });
   const store: ResourceStore = clients.openSearch

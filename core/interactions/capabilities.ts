@@ -24,6 +24,9 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
     rest: [
       {
         mode: 'server',
+        ...(deps.config.limitations && deps.config.limitations.length > 0
+          ? { documentation: `Limitations of this deployment: ${deps.config.limitations.join(' ')}` }
+          : {}),
         resource: deps.resourceTypes.map((type) => ({
           type,
           interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
