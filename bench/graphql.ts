@@ -9,18 +9,11 @@ import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startLocalServer, type RunningServer } from '../local/start';
-import { graphqlRoute } from '../resolvers/http/local-routes';
 import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
 import { parseLocalConfig } from '../wiring/config';
+import { loadFigures, runLoad, type LoadFigures } from './rest';
 
-export interface GraphqlLoadFigures {
-  readonly name: string;
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly errors: number;
-  readonly non2xx: number;
-}
+export type GraphqlLoadFigures = LoadFigures;
 
 export interface LatencyFigures {
   readonly name: string;
@@ -81,18 +74,13 @@ async function checkNestedQuery(server: RunningServer, token: string): Promise<v
 }
 
 function nestedQueryLoad(server: RunningServer, token: string, seconds: number, connections: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${server.port}/graphql`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ query: NESTED_QUERY }),
-        connections,
-        duration: seconds,
-      },
-      (error, result) => (error ? reject(error as Error) : resolve(result)),
-    );
+  return runLoad({
+    url: `http://127.0.0.1:${server.port}/graphql`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query: NESTED_QUERY }),
+    connections,
+    duration: seconds,
   });
 }
 
@@ -125,7 +113,7 @@ async function subscriptionLatency(server: RunningServer, token: string, samples
 
 export async function benchGraphql(seconds = 10, connections = 10): Promise<{ load: GraphqlLoadFigures[]; latency: LatencyFigures[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fhir-bench-graphql-'));
-  const server = await startLocalServer(parseLocalConfig({ PORT: '0', FHIR_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {}, (getApp) => [graphqlRoute(getApp)]);
+  const server = await startLocalServer(parseLocalConfig({ PORT: '0', FHIR_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), {});
   const sockets = attachGraphqlWebSocket(server.server, () => server.app);
   try {
     const token = server.app.devIssuer?.mint({ groups: ['practitioner'], expiresInSeconds: 3600 }) ?? '';
@@ -134,14 +122,7 @@ export async function benchGraphql(seconds = 10, connections = 10): Promise<{ lo
     const result = await nestedQueryLoad(server, token, seconds, connections);
     const latencies = await subscriptionLatency(server, token, 200);
     return {
-      load: [{
-        name: 'nested query (20 patients x 10 observations + performers)',
-        requestsPerSecond: Math.round(result.requests.average),
-        p50Ms: result.latency.p50,
-        p99Ms: result.latency.p99,
-        errors: result.errors,
-        non2xx: result.non2xx,
-      }],
+      load: [loadFigures('nested query (20 patients x 10 observations + performers)', result)],
       latency: [{ name: 'subscription delivery, commit to graphql-ws client', samples: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) }],
     };
   } finally {

@@ -17,13 +17,14 @@ export interface LoadFigures {
   readonly non2xx: number;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
+/** One autocannon run. */
+export function runLoad(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error as Error) : resolve(result)));
   });
 }
 
-function figures(name: string, result: autocannon.Result): LoadFigures {
+export function loadFigures(name: string, result: autocannon.Result): LoadFigures {
   return {
     name,
     requestsPerSecond: Math.round(result.requests.average),
@@ -50,11 +51,11 @@ export async function benchRest(seconds = 10, connections = 10, synchronous: 'FU
       birthDate: '1974-12-25',
       address: [{ use: 'home', line: ['534 Erewhon St'], city: 'PleasantVille', state: 'Vic', postalCode: '3999' }],
     });
-    const create = await run({ url: `${server.rootUrl}/Patient`, method: 'POST', headers, body: patient, connections, duration: seconds });
+    const create = await runLoad({ url: `${server.rootUrl}/Patient`, method: 'POST', headers, body: patient, connections, duration: seconds });
     const seeded = await fetch(`${server.rootUrl}/Patient`, { method: 'POST', headers, body: patient });
     const id = ((await seeded.json()) as { id: string }).id;
-    const read = await run({ url: `${server.rootUrl}/Patient/${id}`, method: 'GET', headers, connections, duration: seconds });
-    return [figures(`create (POST Patient), synchronous=${synchronous}`, create), figures(`read (GET Patient/id), synchronous=${synchronous}`, read)];
+    const read = await runLoad({ url: `${server.rootUrl}/Patient/${id}`, method: 'GET', headers, connections, duration: seconds });
+    return [loadFigures(`create (POST Patient), synchronous=${synchronous}`, create), loadFigures(`read (GET Patient/id), synchronous=${synchronous}`, read)];
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });

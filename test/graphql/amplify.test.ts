@@ -8,7 +8,6 @@ import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import WebSocket from 'ws';
 import { startLocalServer, type RunningServer } from '../../local/start';
-import { graphqlRoute } from '../../resolvers/http/local-routes';
 import { attachGraphqlWebSocket, type GraphqlWebSocket } from '../../resolvers/subscriptions/websocket';
 import { parseLocalConfig } from '../../wiring/config';
 
@@ -48,7 +47,7 @@ beforeAll(async () => {
   (globalThis as { WebSocket?: unknown }).WebSocket = LocalWebSocket;
   globalThis.setTimeout = Object.assign(unrefSetTimeout, { __promisify__: originalSetTimeout.__promisify__ });
   dataDir = mkdtempSync(join(tmpdir(), 'fhir-graphql-amplify-'));
-  running = await startLocalServer(parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'silent', FHIR_DATA_DIR: dataDir }), { inMemory: true }, (getApp) => [graphqlRoute(getApp)]);
+  running = await startLocalServer(parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'silent', FHIR_DATA_DIR: dataDir }), { inMemory: true });
   sockets = attachGraphqlWebSocket(running.server, () => running.app);
   const issuer = running.app.devIssuer;
   if (!issuer) throw new Error('no dev issuer');

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client/core';
 import { startLocalServer, type RunningServer } from '../../local/start';
-import { graphqlRoute } from '../../resolvers/http/local-routes';
 import { parseLocalConfig } from '../../wiring/config';
 
 let running: RunningServer;
@@ -16,7 +15,7 @@ let token: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fhir-graphql-http-'));
   const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'silent', FHIR_DATA_DIR: dataDir });
-  running = await startLocalServer(config, { inMemory: true }, (getApp) => [graphqlRoute(getApp)]);
+  running = await startLocalServer(config, { inMemory: true });
   origin = `http://127.0.0.1:${running.port}`;
   const issuer = running.app.devIssuer;
   if (!issuer) throw new Error('no dev issuer');

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startLocalServer, type RunningServer } from '../../local/start';
-import { graphqlRoute } from '../../resolvers/http/local-routes';
 import { attachGraphqlWebSocket, type GraphqlWebSocket } from '../../resolvers/subscriptions/websocket';
 import { parseLocalConfig } from '../../wiring/config';
 
@@ -21,7 +20,7 @@ let listenerAdded: (() => void) | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fhir-graphql-tenancy-'));
   const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', FHIR_MULTI_TENANCY: 'true', LOG_LEVEL: 'silent', FHIR_DATA_DIR: dataDir });
-  running = await startLocalServer(config, { inMemory: true }, (getApp) => [graphqlRoute(getApp)]);
+  running = await startLocalServer(config, { inMemory: true });
   sockets = attachGraphqlWebSocket(running.server, () => running.app);
   origin = `127.0.0.1:${running.port}`;
   const issuer = running.app.devIssuer;
