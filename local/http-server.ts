@@ -5,6 +5,7 @@ import { handleHttp } from '../core/http/front-door';
 import type { FhirResponse } from '../core/request';
 import { corsHeaders, parseCorsOrigins, preflightResponse } from '../rest/cors';
 import type { LocalApp } from '../wiring/local';
+import { headersOf } from '../rest/node-headers';
 
 /** Extra routes mounted beside the FHIR REST API (GraphQL, discovery documents). */
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: string) => Promise<FhirResponse | undefined>;
@@ -30,12 +31,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function headersOf(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
 }
 
 function send(res: ServerResponse, response: FhirResponse): void {

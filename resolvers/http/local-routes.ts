@@ -5,17 +5,12 @@ import type { FhirResponse } from '../../core/request';
 import type { LocalApp } from '../../wiring/local';
 import { createGraphqlService, type GraphqlService } from '../execute-graphql';
 import { handleGraphqlHttp } from './graphql-http';
+import { headersOf } from '../../rest/node-headers';
 
 export type GraphqlRoute = (req: IncomingMessage, url: URL, body: string) => Promise<FhirResponse | undefined>;
 
 export const GRAPHQL_PATH = '/graphql';
 const FHIR_MOUNT = '/fhir';
-
-function headersOf(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
-}
 
 /** FHIR_GRAPHQL_TYPES (parsed once in wiring/config.ts) restricts the schema to those types. */
 export function graphqlTypesOf(setting: string | undefined): string[] | undefined {
