@@ -8,7 +8,8 @@ import { create } from '../interactions/create';
 import { conditionalDelete, deleteResource } from '../interactions/delete';
 import { history } from '../interactions/history';
 import { conditionalPatch, patch, type PatchFormat } from '../interactions/patch';
-import { read } from '../interactions/read';
+import { binaryBytes } from '../interactions/binary-content';
+import { read, respondWithVersion, storedVersion } from '../interactions/read';
 import type { InteractionResult } from '../interactions/result';
 import { conditionalUpdate, update } from '../interactions/update';
 import { vread } from '../interactions/vread';
@@ -125,17 +126,19 @@ async function nativeBinaryRead(deps: CoreDeps, req: FhirRequest, id: string, ve
     ...(req.headers['if-none-match'] !== undefined ? { ifNoneMatch: req.headers['if-none-match'] } : {}),
     ...(req.headers['if-modified-since'] !== undefined ? { ifModifiedSince: req.headers['if-modified-since'] } : {}),
   };
-  const result = versionId === undefined ? await read(deps, req.context, 'Binary', id, conditional) : await vread(deps, req.context, 'Binary', id, versionId, conditional);
+  // The stored version as is: its bytes go out raw, without a base64 round trip through the resource.
+  const { version, label } = await storedVersion(deps, req.context, 'Binary', id, versionId);
+  const result = respondWithVersion(deps, req.context, version, label, conditional);
   const headers: Record<string, string> = {};
   if (result.version) {
     headers['etag'] = etagOf(result.version.versionId);
     headers['last-modified'] = httpDate(result.version.lastUpdated);
   }
-  if (result.status === 304 || !result.resource) return { status: result.status, headers };
+  if (result.status === 304 || !result.resource || !version) return { status: result.status, headers };
   const contentType = typeof result.resource['contentType'] === 'string' ? result.resource['contentType'] : 'application/octet-stream';
-  const data = typeof result.resource['data'] === 'string' ? result.resource['data'] : '';
   headers['content-type'] = contentType;
-  return { status: 200, headers, ...(req.method === 'HEAD' ? {} : { body: Buffer.from(data, 'base64') }) };
+  if (req.method === 'HEAD') return { status: 200, headers };
+  return { status: 200, headers, body: (await binaryBytes(deps, req.context, version)) ?? new Uint8Array() };
 }
 
 /** A Binary may be sent as the raw content in its own media type (binary.html#rest). */

@@ -19,7 +19,12 @@ export async function offloadBinaryData(deps: CoreDeps, ctx: RequestContext, res
   const versionId = resource.meta?.versionId ?? '1';
   const contentType = typeof resource['contentType'] === 'string' ? resource['contentType'] : 'application/octet-stream';
   await deps.binaries.put(ctx.tenant, binaryKey(resource.id ?? '', versionId), Buffer.from(data, 'base64'), contentType);
-  const { data: _moved, ...rest } = resource;
+  return withoutBinaryData(resource);
+}
+
+/** A Binary without its `data` (what is stored, and what is indexed). */
+export function withoutBinaryData(resource: Resource): Resource {
+  const { data: _content, ...rest } = resource;
   return rest as Resource;
 }
 

@@ -13,11 +13,23 @@ export interface ConditionalReadHeaders {
 
 /** https://hl7.org/fhir/R4/http.html#read */
 export async function read(deps: CoreDeps, ctx: RequestContext, resourceType: string, id: string, headers: ConditionalReadHeaders = {}): Promise<InteractionResult> {
-  deps.access.assertAllowed(ctx, 'read', resourceType);
+  const { version, label } = await storedVersion(deps, ctx, resourceType, id, undefined);
+  return respondWithVersion(deps, ctx, version && (await withBinaryData(deps, ctx, version)), label, headers);
+}
+
+/**
+ * The checks and the store access shared by read and vread (and the native Binary read, which
+ * wants the version without its content decoded into the resource).
+ */
+export async function storedVersion(
+  deps: CoreDeps, ctx: RequestContext, resourceType: string, id: string, versionId: string | undefined,
+): Promise<{ version: StoredVersion | undefined; label: string }> {
+  deps.access.assertAllowed(ctx, versionId === undefined ? 'read' : 'vread', resourceType);
   assertResourceType(deps, resourceType);
   assertValidId(id);
-  const current = await deps.store.read(ctx.tenant, resourceType, id);
-  return respondWithVersion(deps, ctx, current && (await withBinaryData(deps, ctx, current)), `${resourceType}/${id}`, headers);
+  if (versionId === undefined) return { version: await deps.store.read(ctx.tenant, resourceType, id), label: `${resourceType}/${id}` };
+  assertValidId(versionId, 'versionId');
+  return { version: await deps.store.vread(ctx.tenant, resourceType, id, versionId), label: `${resourceType}/${id}/_history/${versionId}` };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Resource } from '../fhir-types';
 import type { ChangeAction, ResourceChange } from '../ports/change-feed';
 import type { StoredVersion, WriteOperation } from '../ports/resource-store';
 import type { RequestContext } from '../request';
-import { offloadBinaryData } from './binary-content';
+import { offloadBinaryData, withoutBinaryData } from './binary-content';
 import { instant, nextVersionId, stampResource } from './common';
 
 /** A validated, stamped write with the change it will publish once committed. */
@@ -51,15 +51,10 @@ export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteI
       lastUpdated,
       resource,
       // Binary content is not searchable text (and would bloat the index): index the metadata only.
-      index: resource ? deps.extractIndex(resource.resourceType === 'Binary' ? withoutData(resource) : resource) : [],
+      index: resource ? deps.extractIndex(resource.resourceType === 'Binary' ? withoutBinaryData(resource) : resource) : [],
     },
     change: { tenant: ctx.tenant, action, resourceType: intent.resourceType, id: intent.id, versionId, lastUpdated, resource },
   };
-}
-
-function withoutData(resource: Resource): Resource {
-  const { data: _content, ...rest } = resource;
-  return rest as Resource;
 }
 
 /** Commits atomically, then publishes the committed changes (DESIGN.md: ChangeFeed, after commit). */
