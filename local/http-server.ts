@@ -47,7 +47,15 @@ const tooLarge = (limit: number): FhirResponse => ({
 /** The local server: a thin translation from node:http to the core's front door. */
 export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = []): Server {
   return createServer((req, res) => {
-    const app = getApp();
+    let app: LocalApp;
+    try {
+      app = getApp();
+    } catch {
+      // Listening starts before the store is opened and migrated (port 0 must be known first):
+      // until then every request, /readyz included, is told to come back.
+      send(res, { status: 503, headers: { 'content-type': 'application/health+json; charset=utf-8', 'retry-after': '1' }, body: JSON.stringify({ status: 'fail', output: 'starting' }) });
+      return;
+    }
     const limit = app.deps.config.maxBodyBytes;
     const cors = parseCorsOrigins(app.config.FHIR_CORS_ORIGINS);
     const requestHeaders = headersOf(req);

@@ -5,6 +5,7 @@ import { graphqlRoute } from '../resolvers/http/local-routes';
 import type { LocalConfig } from '../wiring/config';
 import { createLocalApp, type LocalApp, type LocalAppOptions } from '../wiring/local';
 import { createHttpServer, FHIR_MOUNT, listen, type ExtraRoute } from './http-server';
+import { siteRoutes } from './site-routes';
 
 export interface RunningServer {
   readonly app: LocalApp;
@@ -48,7 +49,7 @@ export async function startLocalServer(config: LocalConfig, options: Omit<LocalA
     if (!app) throw new Error('the server is not ready');
     return app;
   };
-  const server = createHttpServer(getApp, [...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)]);
+  const server = createHttpServer(getApp, [...siteRoutes(() => app), ...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)]);
   const port = await listen(server, config.PORT, config.HOST);
   try {
     app = createLocalApp(config, { ...options, boundPort: port });

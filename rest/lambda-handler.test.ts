@@ -45,3 +45,14 @@ test('a bad body in an event is a 400 OperationOutcome, not a 500', async () => 
   expect(result.statusCode).toBe(400);
   expect(JSON.parse(result.body)).toMatchObject({ resourceType: 'OperationOutcome' });
 });
+
+test('/healthz and /readyz answer an API Gateway event without a token (issue 15)', async () => {
+  const handler = createRestLambdaHandler(() => app.door);
+  const base = fixture('get-patient.json');
+  const probe = (path: string): APIGatewayProxyEvent => ({ ...base, path, pathParameters: { proxy: path.slice(1) }, headers: {}, multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null });
+  const live = await handler(probe('/healthz'));
+  const ready = await handler(probe('/readyz'));
+  expect([live.statusCode, ready.statusCode]).toEqual([200, 200]);
+  expect(JSON.parse(ready.body)).toMatchObject({ status: 'pass' });
+  expect(ready.headers?.['content-type']).toMatch(/^application\/health\+json/);
+});

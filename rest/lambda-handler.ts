@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handleHttp, type FrontDoor } from '../core/http/front-door';
+import { HEALTH_PATHS, liveness, readiness } from '../core/http/health';
 import { corsHeaders, preflightResponse, type CorsPolicy } from './cors';
 
 export interface LambdaRestOptions {
@@ -36,6 +37,11 @@ export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | Fron
     if (preflight) return { statusCode: preflight.status, headers: preflight.headers, body: '' };
     const proxy = event.pathParameters?.['proxy'];
     const path = proxy !== undefined ? `/${proxy}` : event.path;
+    // Probes (issue 15) need no token; `healthz`/`readyz` can never be a FHIR resource type.
+    if (event.httpMethod === 'GET' && (path === HEALTH_PATHS.liveness || path === HEALTH_PATHS.readiness)) {
+      const probe = path === HEALTH_PATHS.liveness ? liveness() : await readiness(door.deps.store);
+      return { statusCode: probe.status, headers: { ...probe.headers }, body: String(probe.body ?? '') };
+    }
     const rootUrl = options.rootUrl ?? `https://${event.requestContext.domainName ?? headers['host'] ?? 'localhost'}/${event.requestContext.stage}`;
     const bytes = event.body === null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
     const body = bytes?.toString('utf8');
