@@ -13,6 +13,8 @@ export type ExtraRoute = (req: IncomingMessage, url: URL, body: string) => Promi
 export const FHIR_MOUNT = '/fhir';
 
 class BodyTooLargeError extends Error {}
+/** The client went away before its body was complete: there is nobody left to answer. */
+class BodyAbortedError extends Error {}
 
 /** Reads the body, refusing more than `limit` bytes without buffering the rest. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -29,9 +31,25 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new BodyAbortedError()));
+    // 'close' before 'end' is an aborted body (the socket closed mid-request).
+    req.on('close', () => {
+      if (!req.complete) reject(new BodyAbortedError());
+    });
   });
 }
+
+/** Connection-level time limits (issue 9, defect 1): every connection ends in a response or a close. */
+export interface ConnectionTimeouts {
+  /** Whole request head must arrive within this (408 and close otherwise). */
+  readonly headersTimeoutMs: number;
+  /** Whole request, body included, must arrive within this (408 and close otherwise). */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = { headersTimeoutMs: 60_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 5_000 };
 
 function send(res: ServerResponse, response: FhirResponse): void {
   res.writeHead(response.status, response.headers);
@@ -45,8 +63,15 @@ const tooLarge = (limit: number): FhirResponse => ({
 });
 
 /** The local server: a thin translation from node:http to the core's front door. */
-export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = []): Server {
-  return createServer((req, res) => {
+export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = [], timeouts: ConnectionTimeouts = DEFAULT_CONNECTION_TIMEOUTS): Server {
+  const server = createServer({
+    headersTimeout: timeouts.headersTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    // Node checks the two timeouts above on this interval (30 s by default), so a short limit
+    // needs a matching check; never more often than every 250 ms.
+    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(timeouts.headersTimeoutMs / 4))),
+  }, (req, res) => {
     let app: LocalApp;
     try {
       app = getApp();
@@ -73,7 +98,12 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
       try {
         bytes = await readBody(req, limit);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return send(res, tooLarge(limit));
+        if (error instanceof BodyAbortedError) return;
+        if (error instanceof BodyTooLargeError) {
+          // The rest of the body is not read: close rather than drain it on a kept-alive socket.
+          res.setHeader('connection', 'close');
+          return send(res, tooLarge(limit));
+        }
         throw error;
       }
       const body = bytes.toString('utf8');
@@ -105,6 +135,7 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
       else res.end();
     });
   });
+  return server;
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {

@@ -49,7 +49,11 @@ export async function startLocalServer(config: LocalConfig, options: Omit<LocalA
     if (!app) throw new Error('the server is not ready');
     return app;
   };
-  const server = createHttpServer(getApp, [...siteRoutes(() => app), ...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)]);
+  const server = createHttpServer(getApp, [...siteRoutes(() => app), ...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)], {
+    headersTimeoutMs: config.FHIR_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.FHIR_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.FHIR_KEEP_ALIVE_TIMEOUT_MS,
+  });
   const port = await listen(server, config.PORT, config.HOST);
   try {
     app = createLocalApp(config, { ...options, boundPort: port });

@@ -31,6 +31,12 @@ export const localConfigSchema = z.object({
   /** Origins allowed by CORS: `*` (default; tokens are bearer headers, never cookies) or a comma-separated list. */
   FHIR_CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** A request head must arrive within this many ms (408 and close otherwise; slow clients). */
+  FHIR_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** A whole request, body included, must arrive within this many ms (408 and close otherwise). */
+  FHIR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  /** An idle keep-alive connection is closed after this many ms. */
+  FHIR_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 });
 
 export type LocalConfig = z.output<typeof localConfigSchema>;

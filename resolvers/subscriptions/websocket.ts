@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { addUpgradeRoute } from '../../local/upgrade';
 import type { LocalApp } from '../../wiring/local';
 import { APPSYNC_SUBPROTOCOL, serveAppSyncRealtime, type AppSyncRealtimeOptions } from './appsync-realtime';
 import { serveGraphqlTransportWs } from './graphql-transport-ws';
@@ -41,17 +42,19 @@ export function attachGraphqlWebSocket(server: Server, getApp: () => LocalApp, o
     }
   });
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  // Only WebSocket offers on the subscription paths are taken; every other upgrade (h2c, a
+  // WebSocket elsewhere) is answered as plain HTTP by local/upgrade.ts.
+  const removeRoute = addUpgradeRoute(server, (request: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const pathname = new URL(request.url ?? '/', 'http://local').pathname;
-    if (!SUBSCRIPTION_PATHS.includes(pathname)) return;
+    if (!SUBSCRIPTION_PATHS.includes(pathname) || request.headers.upgrade?.toLowerCase() !== 'websocket') return false;
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  };
-  server.on('upgrade', onUpgrade);
+    return true;
+  });
 
   return {
     close: () =>
       new Promise<void>((resolve) => {
-        server.off('upgrade', onUpgrade);
+        removeRoute();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),
