@@ -17,7 +17,20 @@ export interface CoreConfig {
   readonly maxJsonDepth: number;
   /** What this home's backends cannot do yet, stated in the CapabilityStatement (issue 6). */
   readonly limitations?: readonly string[];
+  /** How resources are held to the profiles of the IG packages (issue 14); defaults in defaultProfilePolicy. */
+  readonly profiles?: ProfilePolicy;
 }
+
+export interface ProfilePolicy {
+  /** A meta.profile unknown to the registry: rejected (`error`) or accepted with a warning in $validate (`warn`). */
+  readonly unknownProfile: 'error' | 'warn';
+  /** Extensions whose URL has no definition: `allow` or `refuse`. */
+  readonly unknownExtensions: 'allow' | 'refuse';
+  /** Resource type -> profiles every resource of the type must meet, claimed or not. */
+  readonly requiredProfiles: Readonly<Record<string, readonly string[]>>;
+}
+
+export const defaultProfilePolicy: ProfilePolicy = { unknownProfile: 'error', unknownExtensions: 'allow', requiredProfiles: {} };
 
 export const defaultCoreConfig: CoreConfig = {
   multiTenancy: false,

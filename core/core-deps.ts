@@ -4,6 +4,7 @@ import type { Resource } from './fhir-types';
 import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
+import type { DefinitionRegistry } from './registry/registry';
 import type { SearchEngine } from './search-engine';
 import type { IndexEntry } from './search/index-entry';
 
@@ -16,6 +17,8 @@ export interface Logger {
 /** What the core needs from its runtime; built by a composition root in wiring/. */
 export interface CoreDeps {
   readonly config: CoreConfig;
+  /** R4 definitions plus the IG packages loaded: profiles, search parameters, value sets. */
+  readonly registry: DefinitionRegistry;
   readonly store: ResourceStore;
   /** Where Binary content lives (binary.html); without one it stays inline in the resource. */
   readonly binaries?: BinaryStore;

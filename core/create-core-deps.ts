@@ -7,6 +7,7 @@ import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
 import type { SearchIndex } from './ports/search-index';
+import { baseRegistry, type DefinitionRegistry } from './registry/registry';
 import { createSearchEngine } from './search/engine';
 import { extractIndexEntries } from './search/extract';
 import { resourceTypes } from './validation/model';
@@ -21,6 +22,8 @@ export interface CoreAdapters {
   readonly changeFeed: ChangeFeed;
   readonly access: AccessPolicy;
   readonly log: Logger;
+  /** R4 plus IG packages; the R4 tables alone when not given. */
+  readonly registry?: DefinitionRegistry;
 }
 
 /** The software that answers, named in the CapabilityStatement. */
@@ -31,15 +34,17 @@ const typeSet = new Set(resourceTypes);
 /** The core over one home's adapters; validation, indexing and search are the core's own. */
 export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
   const { config, store, index, changeFeed, access, log, binaries } = adapters;
+  const registry = adapters.registry ?? baseRegistry;
   return {
     config,
+    registry,
     store,
     ...(binaries !== undefined ? { binaries } : {}),
     changeFeed,
     access,
-    search: createSearchEngine({ index, store, access, config }),
+    search: createSearchEngine({ index, store, access, config, registry }),
     validate: assertValidResource,
-    extractIndex: extractIndexEntries,
+    extractIndex: (resource) => extractIndexEntries(resource, registry),
     isResourceType: (name) => typeSet.has(name),
     resourceTypes,
     clock: () => new Date(),

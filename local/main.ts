@@ -1,6 +1,7 @@
 // `npm start`: the embedded FHIR server on SQLite under FHIR_DATA_DIR (README.md lists the settings).
 import { graphqlServiceOf } from '../resolvers/http/local-routes';
 import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
+import { IgPackageError } from '../core/registry/ig-package';
 import { ConfigError, parseLocalConfig } from '../wiring/config';
 import { startLocalServer } from './start';
 
@@ -40,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof IgPackageError ? error.message : error);
   process.exit(1);
 });

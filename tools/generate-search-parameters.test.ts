@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildCompartments, expressionFor, generateSearchParameters, rewriteExpression, splitUnion } from './generate-search-parameters';
+import { expressionFor, rewriteExpression, splitUnion } from '../core/registry/search-parameter-table';
+import { buildCompartments, generateSearchParameters } from './generate-search-parameters';
 
 describe('generate-search-parameters', () => {
   it('splits on the top-level union only', () => {

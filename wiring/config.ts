@@ -6,7 +6,25 @@ import { z } from 'zod';
  */
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+/**
+ * IG packages and profile validation (issue 14), the same in both homes: packages are files or
+ * folders here, S3 keys of the stack's bucket on AWS.
+ */
+export const igConfigShape = {
+  /** Comma-separated IG packages (`.tgz` or folders in the FHIR NPM layout). */
+  FHIR_IG_PACKAGES: list.default([]),
+  /** A meta.profile the registry does not know: `error` (400, the default) or `warn` (accepted, not checked). */
+  FHIR_UNKNOWN_PROFILE: z.enum(['error', 'warn']).default('error'),
+  /** Extensions without a definition in the packages or R4: `allow` (default) or `refuse`. */
+  FHIR_UNKNOWN_EXTENSIONS: z.enum(['allow', 'refuse']).default('allow'),
+  /** Profiles every resource of a type must meet, e.g. `Patient=http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient`, comma-separated. */
+  FHIR_REQUIRED_PROFILES: list.pipe(z.array(z.string().regex(/^[A-Z][A-Za-z]+=\S+$/, 'expected Type=profile-url'))).default([]),
+} as const;
+
 export const localConfigSchema = z.object({
+  ...igConfigShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   FHIR_DATA_DIR: z.string().min(1).default('./data'),
@@ -55,4 +73,14 @@ export function parseLocalConfig(env: Readonly<Record<string, string | undefined
     throw new ConfigError(`Invalid configuration:\n${problems}`);
   }
   return result.data;
+}
+
+/** `Type=url` pairs of FHIR_REQUIRED_PROFILES as type -> profile URLs. */
+export function requiredProfiles(pairs: readonly string[]): Readonly<Record<string, readonly string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    (out[pair.slice(0, eq)] ??= []).push(pair.slice(eq + 1));
+  }
+  return out;
 }

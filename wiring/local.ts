@@ -14,7 +14,8 @@ import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
 import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
 import type { FrontDoor } from '../core/http/front-door';
-import type { LocalConfig } from './config';
+import { requiredProfiles, type LocalConfig } from './config';
+import { registryFromFiles } from './ig-registry';
 import { createLogger } from './logger';
 
 export interface LocalApp {
@@ -53,7 +54,9 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     defaultPageSize: 20,
     maxPageSize: config.FHIR_MAX_PAGE_SIZE,
     maxJsonDepth: 64,
+    profiles: { unknownProfile: config.FHIR_UNKNOWN_PROFILE, unknownExtensions: config.FHIR_UNKNOWN_EXTENSIONS, requiredProfiles: requiredProfiles(config.FHIR_REQUIRED_PROFILES) },
   };
+  const registry = registryFromFiles(config.FHIR_IG_PACKAGES, log);
   const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter, synchronous: config.FHIR_SQLITE_SYNCHRONOUS });
   const changeFeed = new InProcessChangeFeed({
     onListenerError: (error, change) => log.error('change listener failed', { resource: `${change.resourceType}/${change.id}`, error: String(error) }),
@@ -65,7 +68,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
   const binaries = new FilesystemBinaryStore({ directory: join(dataDir, 'binaries') });
-  const deps = createCoreDeps({ config: coreConfig, store, binaries, index: new SqliteSearchIndex(store.database), changeFeed, access, log });
+  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log });
   const verifier = devIssuer ? new CachingTokenVerifier(createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito')) : undefined;
   return {
     config,

@@ -5,7 +5,7 @@
 // every fetch carries the tenant and the query's scope, like the matches.
 import type { ResourceKey } from '../../core/ports/resource-store';
 import type { IncludeSpec, SearchQuery } from '../../core/search/ast';
-import { allResourceTypes } from '../../core/search/parameters';
+import { baseSearchParameters } from '../../core/search/parameters';
 import type { InnerHit } from './opensearch-compiler';
 import { all, any, term, terms, type Dsl } from './opensearch-query';
 
@@ -71,7 +71,7 @@ export class OpenSearchIncludes {
   private async reverse(tenant: string, spec: IncludeSpec, scope: Dsl | undefined, targets: readonly InnerHit[]): Promise<InnerHit[]> {
     const pointsHere = byType(targets.map((t) => ({ type: t.resourceType, id: t.id })), 'reference.targetType', 'reference.targetId');
     const entry = all([...(spec.param === '*' ? [] : [term('reference.param', spec.param)]), pointsHere]);
-    const types = spec.sourceType === '*' ? allResourceTypes() : [spec.sourceType];
+    const types = spec.sourceType === '*' ? baseSearchParameters.resourceTypes : [spec.sourceType];
     const filter = all([{ nested: { path: 'reference', query: entry } }, ...(scope ? [scope] : [])]);
     return (await this.find(tenant, spec.sourceType === '*' ? [] : types, filter, this.maxIncludes)).hits;
   }

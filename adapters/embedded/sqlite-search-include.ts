@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ResourceKey } from '../../core/ports/resource-store';
 import type { IncludeSpec, SearchQuery } from '../../core/search/ast';
-import { allResourceTypes, referenceParametersOf } from '../../core/search/parameters';
+import { baseSearchParameters, type SearchParameterRegistry } from '../../core/search/parameters';
 import { paramKey } from './sqlite-search-schema';
 import { SqlCompiler } from './sqlite-search-compiler';
 import { allRows, join, sql, type Sql } from './sqlite-search-sql';
@@ -20,7 +20,7 @@ interface IncludeRow {
 const MAX_ITERATIONS = 3;
 
 export class SqliteIncludes {
-  constructor(private readonly db: Database, private readonly maxIncludes: number) {}
+  constructor(private readonly db: Database, private readonly maxIncludes: number, private readonly registry: SearchParameterRegistry = baseSearchParameters) {}
 
   resolve(tenant: string, query: SearchQuery, page: readonly IncludeRow[]): ResourceKey[] {
     if (page.length === 0 || (query.include.length === 0 && query.revinclude.length === 0)) return [];
@@ -48,7 +48,7 @@ export class SqliteIncludes {
   private keys(tenant: string, sourceTypes: readonly string[], param: string): number[] {
     const keys: number[] = [];
     for (const type of sourceTypes) {
-      for (const p of param === '*' ? referenceParametersOf(type) : [param]) keys.push(paramKey(tenant, type, p));
+      for (const p of param === '*' ? this.registry.referenceParametersOf(type) : [param]) keys.push(paramKey(tenant, type, p));
     }
     return keys;
   }
@@ -83,7 +83,7 @@ export class SqliteIncludes {
 
   /** Resources of `spec.sourceType` that refer to the page's resources through `spec.param`. */
   private reverse(tenant: string, query: SearchQuery, spec: IncludeSpec, targets: readonly IncludeRow[]): IncludeRow[] {
-    const sourceTypes = spec.sourceType === '*' ? allResourceTypes() : [spec.sourceType];
+    const sourceTypes = spec.sourceType === '*' ? this.registry.resourceTypes : [spec.sourceType];
     const scope = this.scope(tenant, query, 's');
     const q = join([
       sql(

@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { SearchIndex, SearchPage } from '../../core/ports/search-index';
 import type { SearchQuery, SortKey } from '../../core/search/ast';
+import type { SearchParameterRegistry } from '../../core/search/parameters';
 import { planSearch, WALK_ROWS, type Plan } from './sqlite-search-plan';
 import { canWalkSort, walkSort, walkSortGroups } from './sqlite-search-sort-walk';
 import { allRows, join, pkMatch, scalar, sql, tableOf, type Sql, type SqlValue } from './sqlite-search-sql';
@@ -63,13 +64,15 @@ function sortColumn(key: SortKey): string {
 export interface SqliteSearchIndexOptions {
   /** Most resources added by _include/_revinclude to one page. */
   readonly maxIncludes?: number;
+  /** The search parameters (R4 plus IG packages), for `_include=Type:*`. */
+  readonly registry?: SearchParameterRegistry;
 }
 
 export class SqliteSearchIndex implements SearchIndex {
   private readonly includes: SqliteIncludes;
 
   constructor(private readonly db: Database, options: SqliteSearchIndexOptions = {}) {
-    this.includes = new SqliteIncludes(db, options.maxIncludes ?? 1000);
+    this.includes = new SqliteIncludes(db, options.maxIncludes ?? 1000, options.registry);
   }
 
   search(tenant: string, query: SearchQuery): Promise<SearchPage> {

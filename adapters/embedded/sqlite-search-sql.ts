@@ -6,7 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Modifier, RangeValue, SearchValue } from '../../core/search/ast';
 import { normalizeString } from '../../core/search/normalize';
 import type { SearchParamType } from '../../core/search/parameter-types';
-import { allResourceTypes } from '../../core/search/parameters';
+import { baseSearchParameters } from '../../core/search/parameters';
 import { paramKey } from './sqlite-search-schema';
 
 /** Buffer only for the stand-in of a missing sort value (sqlite-search-index.ts). */
@@ -67,7 +67,7 @@ export function tableOf(type: SearchParamType): string {
 
 /** `= ?` for one type, `IN (json)` for several: the keys of `param` on each searched type. */
 export function pkMatch(column: string, tenant: string, types: readonly string[], param: string): Sql {
-  const all = types.length === 0 ? allResourceTypes() : types;
+  const all = types.length === 0 ? baseSearchParameters.resourceTypes : types;
   if (all.length === 1) return sql(`${column} = ?`, paramKey(tenant, all[0] ?? '', param));
   return sql(`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(all.map((t) => paramKey(tenant, t, param))));
 }

@@ -19,6 +19,7 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
     software: { name: software.name, version: software.version },
     implementation: { description: 'FHIR R4 server (REST and GraphQL)', url: ctx.baseUrl },
     fhirVersion: '4.0.1',
+    ...(deps.registry.implementationGuides.length > 0 ? { implementationGuide: [...deps.registry.implementationGuides] } : {}),
     format: ['application/fhir+json', 'json'],
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: [
@@ -37,6 +38,7 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
           conditionalRead: 'full-support',
           conditionalUpdate: true,
           conditionalDelete: 'single',
+          ...(deps.registry.profilesOf(type).length > 0 ? { supportedProfile: [...deps.registry.profilesOf(type)] } : {}),
           searchParam: deps.search.supportedParameters(type).map((p) => ({
             name: p.name,
             type: p.type,

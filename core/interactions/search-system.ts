@@ -1,7 +1,7 @@
 import { FhirError } from '../errors/fhir-error';
 import type { Bundle } from '../fhir-types';
 import type { RequestContext } from '../request';
-import { isKnownResourceType } from '../search/parameters';
+import { baseSearchParameters } from '../search/parameters';
 import { parseSearch } from '../search/parse-query';
 import { emptySearchset, parseOptions, restrict, runSearch, type SearchRuntime } from '../search/run-search';
 
@@ -15,7 +15,7 @@ export async function searchSystem(runtime: SearchRuntime, ctx: RequestContext, 
   for (const [name, value] of params) {
     if (name !== '_type') continue;
     for (const type of value.split(',').map((t) => t.trim()).filter((t) => t !== '')) {
-      if (!isKnownResourceType(type)) throw new FhirError('INVALID_SEARCH', `_type: '${type}' is not a FHIR R4 resource type`, { expression: ['_type'] });
+      if (!(runtime.registry ?? baseSearchParameters).isResourceType(type)) throw new FhirError('INVALID_SEARCH', `_type: '${type}' is not a FHIR R4 resource type`, { expression: ['_type'] });
       runtime.access.assertAllowed(ctx, 'search-type', type);
       if (!types.includes(type)) types.push(type);
     }

@@ -4,7 +4,7 @@ import { searchCompartment } from '../interactions/search-compartment';
 import { searchSystem } from '../interactions/search-system';
 import { searchType } from '../interactions/search-type';
 import { parseSearch } from './parse-query';
-import { searchParametersFor } from './parameters';
+import { baseSearchParameters } from './parameters';
 import { restrict, type SearchRuntime } from './run-search';
 
 /**
@@ -12,6 +12,7 @@ import { restrict, type SearchRuntime } from './run-search';
  * `createSearchEngine({ index: new SqliteSearchIndex(store.database), store, access, config })`.
  */
 export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
+  const registry = runtime.registry ?? baseSearchParameters;
   return {
     search(ctx, target, query, options) {
       if (target.compartment) return searchCompartment(runtime, ctx, target.compartment, target.resourceType, query, options.strict);
@@ -23,7 +24,7 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
       // Conditional interactions are strict: an unknown parameter must not widen the match
       // to every resource (http.html#cond-update).
       const params = [...new URLSearchParams(query)].filter(([name]) => !['_count', '_sort', '_total', '_include', '_revinclude', '_summary', '_elements'].includes(name));
-      const parsed = parseSearch([resourceType], params, { strict: true, defaultCount: limit, maxCount: Math.max(limit, 1), defaultTotal: 'none' });
+      const parsed = parseSearch([resourceType], params, { strict: true, defaultCount: limit, maxCount: Math.max(limit, 1), defaultTotal: 'none', registry });
       const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
       if (nothing) return [];
       const page = await runtime.index.search(ctx.tenant, { ...parsed.query, count: limit, ...(scope ? { scope } : {}) });
@@ -31,7 +32,7 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
     },
 
     supportedParameters(resourceType): readonly SupportedSearchParameter[] {
-      return [...searchParametersFor(resourceType)].map(([name, def]) => ({ name, type: def.type }));
+      return [...registry.searchParametersFor(resourceType)].map(([name, def]) => ({ name, type: def.type, ...(def.url !== undefined ? { definition: def.url } : {}) }));
     },
   };
 }

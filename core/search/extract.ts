@@ -9,7 +9,7 @@ import { isJsonObject, type JsonValue, type Resource } from '../fhir-types';
 import { valuesOf, type TypedValue } from './extract-values';
 import type { IndexEntry } from './index-entry';
 import type { SearchParameterDefinition } from './parameter-types';
-import { searchParametersFor } from './parameters';
+import { baseSearchParameters, type SearchParameterRegistry } from './parameters';
 import { canonicalUnit, UCUM } from './ucum';
 
 type Evaluator = (input: unknown) => TypedValue[];
@@ -175,10 +175,10 @@ function mayHaveValues(expression: string, resource: Resource, keys: readonly st
  * Index values of every search parameter of the resource's type. Throws only on programming
  * errors; a value the engine cannot interpret is skipped, not fatal (a write must not fail on it).
  */
-export function extractIndexEntries(resource: Resource): IndexEntry[] {
+export function extractIndexEntries(resource: Resource, registry: SearchParameterRegistry = baseSearchParameters): IndexEntry[] {
   const out: IndexEntry[] = [];
   const keys = Object.keys(resource);
-  for (const [code, def] of searchParametersFor(resource.resourceType)) {
+  for (const [code, def] of registry.searchParametersFor(resource.resourceType)) {
     if (def.expression !== undefined && !mayHaveValues(def.expression, resource, keys)) continue;
     try {
       if (def.type === 'composite') {

@@ -22,6 +22,8 @@ export interface SearchParameterDefinition {
   /** Resource types a reference parameter may point at. */
   readonly target?: readonly string[];
   readonly component?: readonly SearchParameterComponent[];
+  /** SearchParameter.url, for parameters added by an IG package (the CapabilityStatement's definition). */
+  readonly url?: string;
 }
 
 /** Resource type (or `Resource` for the common parameters) -> code -> definition. */

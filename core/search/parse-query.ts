@@ -6,7 +6,7 @@ import { FhirError } from '../errors/fhir-error';
 import type { SummaryMode } from '../format/subset';
 import type { Condition, IncludeSpec, Modifier, SearchQuery, SearchValue, SortKey, TotalMode } from './ast';
 import type { SearchParameterDefinition } from './parameter-types';
-import { getSearchParameter, isKnownResourceType } from './parameters';
+import { baseSearchParameters, type SearchParameterRegistry } from './parameters';
 import { InvalidSearchValueError, parseNear, parseValue, splitEscaped } from './parse-value';
 import { canonicalUnit, UCUM } from './ucum';
 
@@ -19,6 +19,8 @@ export interface ParseOptions {
   readonly now?: number;
   /** _total when the query does not say; 'none' unless given. */
   readonly defaultTotal?: TotalMode;
+  /** The parameters known (R4 plus IG packages); the R4 table alone when not given. */
+  readonly registry?: SearchParameterRegistry;
 }
 
 export interface IgnoredParameter {
@@ -60,10 +62,10 @@ const MAX_INCLUDES = 20;
 const MAX_SORT_KEYS = 5;
 
 /** The definition shared by every searched type (system search needs the parameter on all of them). */
-function lookup(types: readonly string[], code: string): SearchParameterDefinition {
+function lookup(reg: SearchParameterRegistry, types: readonly string[], code: string): SearchParameterDefinition {
   let found: SearchParameterDefinition | undefined;
   for (const type of types.length === 0 ? ['Resource'] : types) {
-    const def = getSearchParameter(type, code);
+    const def = reg.getSearchParameter(type, code);
     if (def === undefined) throw new UnknownSearchParameterError(`Unknown search parameter '${code}' for ${types.length === 0 ? 'all resource types' : type}`);
     found ??= def;
   }
@@ -71,9 +73,9 @@ function lookup(types: readonly string[], code: string): SearchParameterDefiniti
   return found;
 }
 
-function parseModifier(def: SearchParameterDefinition, code: string, raw: string | undefined): { modifier?: Modifier; typeModifier?: string } {
+function parseModifier(reg: SearchParameterRegistry, def: SearchParameterDefinition, code: string, raw: string | undefined): { modifier?: Modifier; typeModifier?: string } {
   if (raw === undefined) return {};
-  if (def.type === 'reference' && isKnownResourceType(raw)) {
+  if (def.type === 'reference' && reg.isResourceType(raw)) {
     if (def.target && !def.target.includes(raw)) throw new InvalidSearchValueError(`'${code}' cannot refer to ${raw}`);
     return { modifier: 'type', typeModifier: raw };
   }
@@ -89,11 +91,11 @@ function parseComposite(def: SearchParameterDefinition, code: string, text: stri
   return { kind: 'composite', components: components.map((c, i) => parseValue(c.type, parts[i] ?? '', undefined, undefined, now)) };
 }
 
-function parseParam(types: readonly string[], head: string, value: string, now: number): Condition {
+function parseParam(reg: SearchParameterRegistry, types: readonly string[], head: string, value: string, now: number): Condition {
   const colon = head.indexOf(':');
   const code = colon < 0 ? head : head.slice(0, colon);
-  const def = lookup(types, code);
-  const { modifier, typeModifier } = parseModifier(def, code, colon < 0 ? undefined : head.slice(colon + 1));
+  const def = lookup(reg, types, code);
+  const { modifier, typeModifier } = parseModifier(reg, def, code, colon < 0 ? undefined : head.slice(colon + 1));
   if (modifier === 'missing') {
     if (value !== 'true' && value !== 'false') throw new InvalidSearchValueError(`:missing takes true or false, not '${value}'`);
     return { kind: 'param', param: code, type: def.type, modifier, missing: value === 'true', values: [] };
@@ -127,59 +129,59 @@ function toCanonical(values: readonly SearchValue[]): SearchValue[] | undefined 
 }
 
 /** One query parameter (name may carry modifiers, chains and _has) as a condition on `types`. */
-export function parseCondition(types: readonly string[], name: string, value: string, now: number, depth = 0): Condition {
+export function parseCondition(reg: SearchParameterRegistry, types: readonly string[], name: string, value: string, now: number, depth = 0): Condition {
   if (depth > MAX_CHAIN_DEPTH) throw new InvalidSearchValueError(`Chains deeper than ${MAX_CHAIN_DEPTH} are not supported`);
   if (name.startsWith('_has:')) {
     const [, sourceType = '', param = '', ...rest] = name.split(':');
-    if (!isKnownResourceType(sourceType)) throw new InvalidSearchValueError(`_has: unknown resource type '${sourceType}'`);
-    const def = getSearchParameter(sourceType, param);
+    if (!reg.isResourceType(sourceType)) throw new InvalidSearchValueError(`_has: unknown resource type '${sourceType}'`);
+    const def = reg.getSearchParameter(sourceType, param);
     if (def?.type !== 'reference') throw new InvalidSearchValueError(`_has: '${param}' is not a reference parameter of ${sourceType}`);
     if (rest.length === 0) throw new InvalidSearchValueError('_has needs _has:Type:reference:parameter');
-    return { kind: 'has', resourceType: sourceType, param, condition: parseCondition([sourceType], rest.join(':'), value, now, depth + 1) };
+    return { kind: 'has', resourceType: sourceType, param, condition: parseCondition(reg, [sourceType], rest.join(':'), value, now, depth + 1) };
   }
   const dot = name.indexOf('.');
-  if (dot < 0) return parseParam(types, name, value, now);
+  if (dot < 0) return parseParam(reg, types, name, value, now);
   const head = name.slice(0, dot);
   const rest = name.slice(dot + 1);
   const colon = head.indexOf(':');
   const code = colon < 0 ? head : head.slice(0, colon);
-  const def = lookup(types, code);
+  const def = lookup(reg, types, code);
   if (def.type !== 'reference') throw new InvalidSearchValueError(`'${code}' is not a reference parameter and cannot be chained`);
   const typeModifier = colon < 0 ? undefined : head.slice(colon + 1);
   const innerCode = (rest.split('.')[0] ?? '').split(':')[0] ?? '';
   let targetTypes: string[];
   if (typeModifier !== undefined) {
-    if (!isKnownResourceType(typeModifier)) throw new InvalidSearchValueError(`'${typeModifier}' is not a resource type`);
+    if (!reg.isResourceType(typeModifier)) throw new InvalidSearchValueError(`'${typeModifier}' is not a resource type`);
     targetTypes = [typeModifier];
   } else {
-    targetTypes = (def.target ?? []).filter((t) => innerCode.startsWith('_has') || getSearchParameter(t, innerCode) !== undefined);
+    targetTypes = (def.target ?? []).filter((t) => innerCode.startsWith('_has') || reg.getSearchParameter(t, innerCode) !== undefined);
   }
   if (targetTypes.length === 0) throw new InvalidSearchValueError(`No target of '${code}' has a parameter '${innerCode}'`);
   // With several targets, each is parsed on its own so that the inner definition is the right one.
-  const targets = targetTypes.map((t) => ({ resourceType: t, condition: parseCondition([t], rest, value, now, depth + 1) }));
+  const targets = targetTypes.map((t) => ({ resourceType: t, condition: parseCondition(reg, [t], rest, value, now, depth + 1) }));
   return { kind: 'chain', param: code, targets };
 }
 
-function parseInclude(value: string, iterate: boolean, reverse: boolean, types: readonly string[]): IncludeSpec {
+function parseInclude(reg: SearchParameterRegistry, value: string, iterate: boolean, reverse: boolean, types: readonly string[]): IncludeSpec {
   if (value === '*') return { sourceType: '*', param: '*', iterate };
   const [sourceType = '', param = '', targetType] = value.split(':');
-  if (!isKnownResourceType(sourceType)) throw new InvalidSearchValueError(`'${sourceType}' is not a resource type`);
+  if (!reg.isResourceType(sourceType)) throw new InvalidSearchValueError(`'${sourceType}' is not a resource type`);
   if (!reverse && !iterate && types.length > 0 && !types.includes(sourceType)) throw new InvalidSearchValueError(`_include source '${sourceType}' is not a searched type`);
   if (param !== '*') {
-    const def = getSearchParameter(sourceType, param);
+    const def = reg.getSearchParameter(sourceType, param);
     if (def?.type !== 'reference') throw new InvalidSearchValueError(`'${param}' is not a reference parameter of ${sourceType}`);
   }
-  if (targetType !== undefined && !isKnownResourceType(targetType)) throw new InvalidSearchValueError(`'${targetType}' is not a resource type`);
+  if (targetType !== undefined && !reg.isResourceType(targetType)) throw new InvalidSearchValueError(`'${targetType}' is not a resource type`);
   return { sourceType, param, ...(targetType !== undefined ? { targetType } : {}), iterate };
 }
 
-function parseSort(value: string, types: readonly string[]): SortKey[] {
+function parseSort(reg: SearchParameterRegistry, value: string, types: readonly string[]): SortKey[] {
   const items = value.split(',').filter((s) => s !== '');
   if (items.length > MAX_SORT_KEYS) throw new InvalidSearchValueError(`At most ${MAX_SORT_KEYS} _sort keys are supported`);
   return items.map((item) => {
     const descending = item.startsWith('-');
     const code = descending ? item.slice(1) : item;
-    const def = lookup(types, code);
+    const def = lookup(reg, types, code);
     if (def.type === 'composite' || def.type === 'special' || code === '_text' || code === '_content') throw new InvalidSearchValueError(`Cannot sort by '${code}'`);
     return { param: code, type: def.type, descending };
   });
@@ -192,6 +194,7 @@ function parseSort(value: string, types: readonly string[]): SortKey[] {
  */
 export function parseSearch(types: readonly string[], params: readonly (readonly [string, string])[], options: ParseOptions): ParsedSearch {
   const now = options.now ?? Date.now();
+  const reg = options.registry ?? baseSearchParameters;
   const conditions: Condition[] = [];
   const include: IncludeSpec[] = [];
   const revinclude: IncludeSpec[] = [];
@@ -215,12 +218,12 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       } else if (name === '_total') {
         if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw new InvalidSearchValueError(`_total must be none, estimate or accurate, not '${value}'`);
         total = value;
-      } else if (name === '_sort') sort = parseSort(value, types);
+      } else if (name === '_sort') sort = parseSort(reg, value, types);
       else if (base === '_include' || base === '_revinclude') {
         const mod = name.slice(base.length + 1);
         if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new InvalidSearchValueError(`Unknown modifier ':${mod}' on ${base}`);
         if (include.length + revinclude.length >= MAX_INCLUDES) throw new InvalidSearchValueError(`At most ${MAX_INCLUDES} _include and _revinclude parameters are supported`);
-        const spec = parseInclude(value, mod !== '', base === '_revinclude', types);
+        const spec = parseInclude(reg, value, mod !== '', base === '_revinclude', types);
         (base === '_include' ? include : revinclude).push(spec);
       } else if (name === '_summary') {
         if (!SUMMARY_MODES.includes(value)) throw new InvalidSearchValueError(`_summary must be one of ${SUMMARY_MODES.join(', ')}, not '${value}'`);
@@ -239,7 +242,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
         throw new InvalidSearchValueError(`Modifiers are not allowed on ${base}`);
       } else {
         if (conditions.length >= MAX_CONDITIONS) throw new InvalidSearchValueError(`At most ${MAX_CONDITIONS} search parameters are supported in one search`);
-        conditions.push(parseCondition(types, name, value, now));
+        conditions.push(parseCondition(reg, types, name, value, now));
       }
       if (name !== '_cursor') applied.push([name, value]);
     } catch (error) {

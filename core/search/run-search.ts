@@ -12,6 +12,7 @@ import type { SearchIndex } from '../ports/search-index';
 import type { RequestContext } from '../request';
 import type { CompartmentCondition, Condition, SearchQuery, TotalMode } from './ast';
 import type { ParsedSearch, ParseOptions } from './parse-query';
+import type { SearchParameterRegistry } from './parameters';
 
 export interface SearchRuntime {
   readonly index: SearchIndex;
@@ -20,10 +21,12 @@ export interface SearchRuntime {
   readonly config: CoreConfig;
   /** _total when the query does not say (search.html#total); default 'accurate'. */
   readonly defaultTotal?: TotalMode;
+  /** The search parameters (R4 plus IG packages); the R4 table alone when not given. */
+  readonly registry?: SearchParameterRegistry;
 }
 
 export function parseOptions(runtime: SearchRuntime, strict: boolean): ParseOptions {
-  return { strict, defaultCount: runtime.config.defaultPageSize, maxCount: runtime.config.maxPageSize, defaultTotal: runtime.defaultTotal ?? 'accurate' };
+  return { strict, defaultCount: runtime.config.defaultPageSize, maxCount: runtime.config.maxPageSize, defaultTotal: runtime.defaultTotal ?? 'accurate', ...(runtime.registry ? { registry: runtime.registry } : {}) };
 }
 
 /** Resource type -> reference parameters placing it in a Patient compartment. */
