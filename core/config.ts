@@ -1,3 +1,5 @@
+import type { EndpointPolicy } from './subscriptions/endpoint-policy';
+
 /**
  * Settings the core honours. Parsed once, with zod, in wiring/ (STYLE.md) and passed down.
  */
@@ -19,6 +21,8 @@ export interface CoreConfig {
   readonly limitations?: readonly string[];
   /** How resources are held to the profiles of the IG packages (issue 14); defaults in defaultProfilePolicy. */
   readonly profiles?: ProfilePolicy;
+  /** Which rest-hook Subscription endpoints may be reached (issue 13); STRICT_ENDPOINT_POLICY when absent. */
+  readonly subscriptionEndpoints?: EndpointPolicy;
 }
 
 export interface ProfilePolicy {

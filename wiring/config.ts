@@ -48,6 +48,23 @@ export const localConfigSchema = z.object({
   FHIR_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** Origins allowed by CORS: `*` (default; tokens are bearer headers, never cookies) or a comma-separated list. */
   FHIR_CORS_ORIGINS: z.string().default('*'),
+  /** FHIR Subscriptions (rest-hook, websocket): the dispatcher runs in one process per database. */
+  FHIR_SUBSCRIPTIONS: booleanFlag.default(true),
+  /** Loopback rest-hook endpoints (127.0.0.0/8, ::1), for local development. */
+  FHIR_SUBSCRIPTION_ALLOW_LOOPBACK: booleanFlag.default(true),
+  /** http: rest-hook endpoints beyond loopback (otherwise https only). */
+  FHIR_SUBSCRIPTION_ALLOW_HTTP: booleanFlag.default(false),
+  /** Comma-separated CIDRs a rest-hook may reach although private or link-local, e.g. 10.1.0.0/16. */
+  FHIR_SUBSCRIPTION_ALLOWED_CIDRS: z.string().default(''),
+  FHIR_SUBSCRIPTION_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  /** Attempts per notification before the Subscription turns to error (at least 3: two retries). */
+  FHIR_SUBSCRIPTION_MAX_ATTEMPTS: z.coerce.number().int().min(3).default(5),
+  FHIR_SUBSCRIPTION_RETRY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  FHIR_SUBSCRIPTION_RETRY_MAX_MS: z.coerce.number().int().positive().default(300000),
+  /** Requests in flight to one endpoint origin at most. */
+  FHIR_SUBSCRIPTION_ENDPOINT_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** How often the dispatcher looks for other processes' commits and due retries. */
+  FHIR_SUBSCRIPTION_POLL_MS: z.coerce.number().int().positive().default(500),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** A request head must arrive within this many ms (408 and close otherwise; slow clients). */
   FHIR_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),

@@ -17,6 +17,7 @@ import type { FrontDoor } from '../core/http/front-door';
 import { requiredProfiles, type LocalConfig } from './config';
 import { registryFromFiles } from './ig-registry';
 import { createLogger } from './logger';
+import { createLocalDispatcher, endpointPolicyOf, SubscriptionPings, type LocalDispatcherOptions } from './local-subscriptions';
 
 export interface LocalApp {
   readonly config: LocalConfig;
@@ -28,6 +29,8 @@ export interface LocalApp {
   /** The dev issuer, unless auth is off. */
   readonly devIssuer: DevIssuer | undefined;
   readonly accessConfig: AccessPolicyConfig;
+  /** Matches of websocket Subscriptions, for the R4 websocket channel. */
+  readonly subscriptionPings: SubscriptionPings;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export interface LocalAppOptions {
   readonly inMemory?: boolean;
   /** The port actually bound, when PORT was 0. */
   readonly boundPort?: number;
+  /** Test seams of the Subscription dispatcher (name resolution, HTTP sender). */
+  readonly subscriptions?: LocalDispatcherOptions;
 }
 
 export { SERVER_INFO };
@@ -55,6 +60,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     maxPageSize: config.FHIR_MAX_PAGE_SIZE,
     maxJsonDepth: 64,
     profiles: { unknownProfile: config.FHIR_UNKNOWN_PROFILE, unknownExtensions: config.FHIR_UNKNOWN_EXTENSIONS, requiredProfiles: requiredProfiles(config.FHIR_REQUIRED_PROFILES) },
+    subscriptionEndpoints: endpointPolicyOf(config),
   };
   const registry = registryFromFiles(config.FHIR_IG_PACKAGES, log);
   const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter, synchronous: config.FHIR_SQLITE_SYNCHRONOUS });
@@ -69,6 +75,10 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
   const binaries = new FilesystemBinaryStore({ directory: join(dataDir, 'binaries') });
   const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log });
+  const subscriptionPings = new SubscriptionPings();
+  const tenantBase = (tenant: string): string => (config.FHIR_MULTI_TENANCY ? `${rootUrl}/tenant/${tenant}` : rootUrl);
+  const dispatcher = config.FHIR_SUBSCRIPTIONS ? createLocalDispatcher(config, deps, store.database, tenantBase, subscriptionPings, options.subscriptions ?? {}) : undefined;
+  dispatcher?.start();
   const verifier = devIssuer ? new CachingTokenVerifier(createLocalVerifier(devIssuer, config.FHIR_AUTH_MODE === 'smart' ? 'smart' : 'cognito')) : undefined;
   return {
     config,
@@ -78,6 +88,10 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     changeFeed,
     devIssuer,
     accessConfig,
-    close: () => store.close(),
+    subscriptionPings,
+    close: async () => {
+      await dispatcher?.stop();
+      await store.close();
+    },
   };
 }

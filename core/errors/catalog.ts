@@ -12,6 +12,7 @@ export const errorCatalog = {
   INVALID_PATCH: { status: 400, issue: 'invalid', title: 'The patch document is not valid' },
   INVALID_SEARCH: { status: 400, issue: 'invalid', title: 'The search is not valid' },
   UNKNOWN_SEARCH_PARAMETER: { status: 400, issue: 'not-supported', title: 'Unknown search parameter' },
+  UNSUPPORTED_CHANNEL: { status: 400, issue: 'not-supported', title: 'The Subscription channel type is not supported' },
   BUNDLE_TOO_LARGE: { status: 400, issue: 'too-costly', title: 'The bundle has too many entries' },
   TRANSACTION_FAILED: { status: 400, issue: 'processing', title: 'A transaction entry failed; nothing was written' },
   UNAUTHENTICATED: { status: 401, issue: 'login', title: 'Authentication is required' },

@@ -4,6 +4,7 @@ import type { Resource } from '../fhir-types';
 import type { ChangeAction, ResourceChange } from '../ports/change-feed';
 import type { StoredVersion, WriteOperation } from '../ports/resource-store';
 import type { RequestContext } from '../request';
+import { prepareSubscription } from '../subscriptions/subscription-rules';
 import { offloadBinaryData, withoutBinaryData } from './binary-content';
 import { instant, nextVersionId, stampResource } from './common';
 
@@ -27,19 +28,30 @@ export interface WriteIntent {
  * the search index, so that every write, from REST, GraphQL or a Bundle, is decided the same way.
  */
 export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteIntent, now: Date = deps.clock()): PreparedWrite {
-  const versionId = nextVersionId(intent.current);
-  const lastUpdated = instant(now);
   const currentResource = intent.current?.resource;
   if (currentResource && !deps.access.canWrite(ctx, currentResource)) {
     throw new FhirError('FORBIDDEN', `Not allowed to change ${intent.resourceType}/${intent.id}`);
   }
+  const content = intent.resource?.resourceType === 'Subscription' ? prepareSubscription(deps, ctx, intent.resource) : intent.resource;
+  const prepared = prepareTrustedWrite(deps, ctx.tenant, { ...intent, resource: content }, now);
+  if (prepared.operation.resource && !deps.access.canWrite(ctx, prepared.operation.resource)) {
+    throw new FhirError('FORBIDDEN', `Not allowed to write this ${intent.resourceType}`);
+  }
+  return prepared;
+}
+
+/**
+ * The server's own writes (a Subscription's status set by the dispatcher, subscription.html#2.46.7.2):
+ * stamped, validated and indexed like any write, without a caller to authorize.
+ */
+export function prepareTrustedWrite(deps: CoreDeps, tenant: string, intent: WriteIntent, now: Date = deps.clock()): PreparedWrite {
+  const versionId = nextVersionId(intent.current);
+  const lastUpdated = instant(now);
+  const currentResource = intent.current?.resource;
   let resource: Resource | undefined;
   if (intent.resource) {
     resource = stampResource(intent.resource, intent.id, versionId, lastUpdated);
     deps.validate(resource);
-    if (!deps.access.canWrite(ctx, resource)) {
-      throw new FhirError('FORBIDDEN', `Not allowed to write this ${intent.resourceType}`);
-    }
   }
   const action: ChangeAction = resource === undefined ? 'delete' : currentResource === undefined ? 'create' : 'update';
   return {
@@ -53,7 +65,7 @@ export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteI
       // Binary content is not searchable text (and would bloat the index): index the metadata only.
       index: resource ? deps.extractIndex(resource.resourceType === 'Binary' ? withoutBinaryData(resource) : resource) : [],
     },
-    change: { tenant: ctx.tenant, action, resourceType: intent.resourceType, id: intent.id, versionId, lastUpdated, resource },
+    change: { tenant, action, resourceType: intent.resourceType, id: intent.id, versionId, lastUpdated, resource },
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer, type RunningServer } from '../../local/start';
+import type { LocalAppOptions } from '../../wiring/local';
 import { parseLocalConfig } from '../../wiring/config';
 
 export interface TestServer {
@@ -33,10 +34,10 @@ export interface FhirResponseView {
  * Starts the real local server on 127.0.0.1 with a random port and an in-memory database.
  * Auth is off unless the test passes FHIR_AUTH_MODE.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { inMemory?: boolean } = { inMemory: true }): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: Omit<LocalAppOptions, 'boundPort'> = { inMemory: true }): Promise<TestServer> {
   const dataDir = env['FHIR_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'fhir-test-'));
   const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent', ...env, FHIR_DATA_DIR: dataDir });
-  const running = await startLocalServer(config, { inMemory: options.inMemory ?? true });
+  const running = await startLocalServer(config, { ...options, inMemory: options.inMemory ?? true });
   const base = running.rootUrl;
   return {
     running,
