@@ -6,6 +6,7 @@ import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
 import type { DefinitionRegistry } from './registry/registry';
 import type { SearchEngine } from './search-engine';
+import type { ProfileValidator } from './validation/profiles/profile-validator';
 import type { IndexEntry } from './search/index-entry';
 
 export interface Logger {
@@ -26,8 +27,10 @@ export interface CoreDeps {
   readonly access: AccessPolicy;
   /** Search, including the match-finding behind conditional interactions. */
   readonly search: SearchEngine;
-  /** Throws FhirError INVALID_RESOURCE with every issue found. */
+  /** Throws FhirError INVALID_RESOURCE with every issue found (R4 structure, then profiles). */
   readonly validate: (resource: Resource) => void;
+  /** Issues of a resource against its claimed, required and `extra` profiles (errors and warnings). */
+  readonly checkProfiles: ProfileValidator;
   /** Search index values of a resource, extracted once in the core. */
   readonly extractIndex: (resource: Resource) => IndexEntry[];
   readonly isResourceType: (name: string) => boolean;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessPolicy } from './authz/access-policy';
-import type { CoreConfig } from './config';
+import { defaultProfilePolicy, type CoreConfig } from './config';
 import type { CoreDeps, Logger } from './core-deps';
 import type { ServerInfo } from './http/handle-request';
 import type { BinaryStore } from './ports/binary-store';
@@ -11,7 +11,9 @@ import { baseRegistry, type DefinitionRegistry } from './registry/registry';
 import { createSearchEngine } from './search/engine';
 import { extractIndexEntries } from './search/extract';
 import { resourceTypes } from './validation/model';
-import { assertValidResource } from './validation/validate-resource';
+import { fhirpathInvariant } from './validation/profiles/fhirpath-invariant';
+import { createProfileValidator } from './validation/profiles/profile-validator';
+import { assertValidResource, throwOnErrors } from './validation/validate-resource';
 
 /** What differs between the homes: the adapters and the settings (DESIGN.md: the two homes). */
 export interface CoreAdapters {
@@ -35,6 +37,7 @@ const typeSet = new Set(resourceTypes);
 export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
   const { config, store, index, changeFeed, access, log, binaries } = adapters;
   const registry = adapters.registry ?? baseRegistry;
+  const checkProfiles = createProfileValidator(registry, config.profiles ?? defaultProfilePolicy, fhirpathInvariant);
   return {
     config,
     registry,
@@ -43,7 +46,11 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     changeFeed,
     access,
     search: createSearchEngine({ index, store, access, config, registry }),
-    validate: assertValidResource,
+    validate: (resource) => {
+      assertValidResource(resource);
+      throwOnErrors(checkProfiles(resource));
+    },
+    checkProfiles,
     extractIndex: (resource) => extractIndexEntries(resource, registry),
     isResourceType: (name) => typeSet.has(name),
     resourceTypes,

@@ -103,7 +103,7 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
       return { status: 200, resource: bundle };
     }
     case 'operation':
-      if (r.name === 'validate' && req.method === 'POST') return validateOperation(deps, ctx, r.type, r.id, resourceBody(deps, req));
+      if (r.name === 'validate' && req.method === 'POST') return validateOperation(deps, ctx, r.type, r.id, resourceBody(deps, req), query);
       if (r.name === 'everything' && r.type === 'Patient' && req.method !== 'POST') return everythingOperation(deps, ctx, r.id, query);
       throw new FhirError('NOT_IMPLEMENTED', `The operation $${r.name} is not supported ${r.type ? `on ${r.type}${r.id ? ' instances' : ''}` : 'at the system level'}${r.name === 'validate' ? ' with this method; POST the resource' : ''}`);
     case 'bundle':

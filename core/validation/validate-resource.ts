@@ -22,9 +22,14 @@ export function validateResource(resource: unknown): OperationOutcomeIssue[] {
  * @example assertValidResource(JSON.parse(body)); // then store it
  */
 export function assertValidResource(resource: unknown): asserts resource is Resource {
-  const issues = validateResource(resource);
-  if (issues.length === 0) return;
-  const first = issues[0];
+  throwOnErrors(validateResource(resource));
+}
+
+/** Throws FhirError INVALID_RESOURCE carrying every issue when one of them is an error (warnings pass). */
+export function throwOnErrors(all: readonly OperationOutcomeIssue[]): void {
+  if (!all.some((issue) => issue.severity === 'error' || issue.severity === 'fatal')) return;
+  const issues = [...all];
+  const first = issues.find((issue) => issue.severity === 'error' || issue.severity === 'fatal');
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? 's' : ''})` : '';
   throw new FhirError('INVALID_RESOURCE', `${first?.diagnostics ?? 'Invalid resource'}${more}`, {
     issues,

@@ -65,7 +65,7 @@ describe('the server with US Core loaded', () => {
   });
 
   it('a US Core search parameter is extracted and searchable', async () => {
-    const race = (code: string): unknown => ({ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code } }] });
+    const race = (code: string): unknown => ({ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code } }, { url: 'text', valueString: code }] });
     await server.request('/Patient', { method: 'POST', body: { resourceType: 'Patient', name: [{ family: 'Asian' }], extension: [race('2028-9')] } });
     await server.request('/Patient', { method: 'POST', body: { resourceType: 'Patient', name: [{ family: 'White' }], extension: [race('2106-3')] } });
     const { status, json } = await server.request('/Patient?race=2028-9', { headers: { prefer: 'handling=strict' } });
@@ -75,7 +75,7 @@ describe('the server with US Core loaded', () => {
   });
 
   it('an IG parameter sorts and chains like an R4 one', async () => {
-    await server.request('/Patient/p1', { method: 'PUT', body: { resourceType: 'Patient', id: 'p1', extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: '2054-5' } }] }] } });
+    await server.request('/Patient/p1', { method: 'PUT', body: { resourceType: 'Patient', id: 'p1', extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'ombCategory', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: '2054-5' } }, { url: 'text', valueString: 'Black' }] }] } });
     await server.request('/Condition', { method: 'POST', body: { resourceType: 'Condition', subject: { reference: 'Patient/p1' }, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/condition-assertedDate', valueDateTime: '2020-01-01' }] } });
     await server.request('/Condition', { method: 'POST', body: { resourceType: 'Condition', subject: { reference: 'Patient/p1' }, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/condition-assertedDate', valueDateTime: '2021-01-01' }] } });
     const sorted = await server.request('/Condition?asserted-date=ge2019&_sort=-asserted-date', { headers: { prefer: 'handling=strict' } });
