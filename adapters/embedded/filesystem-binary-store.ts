@@ -7,6 +7,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { BinaryStore } from '../../core/ports/binary-store';
+import { translateStorageError } from './storage-errors';
 
 export interface FilesystemBinaryStoreOptions {
   /** The directory holding the binaries (created when missing). */
@@ -41,6 +42,14 @@ export class FilesystemBinaryStore implements BinaryStore {
   }
 
   async put(tenant: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    try {
+      await this.write(tenant, key, bytes, contentType);
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+
+  private async write(tenant: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
     const dir = this.tenantDirectory(tenant);
     const target = join(dir, this.fileName(key));
     await mkdir(dir, { recursive: true });

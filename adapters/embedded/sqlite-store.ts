@@ -18,6 +18,7 @@ import { SqliteHistoryQueries } from './sqlite-history';
 import type { SqliteIndexWriter } from './sqlite-index-writer';
 import { instantToMs, toStoredVersion, versionColumns, type VersionRow } from './sqlite-rows';
 import { configureConnection, migrateStoreSchema, type SqliteSynchronous } from './sqlite-schema';
+import { isStorageFault, translateStorageError } from './storage-errors';
 
 export interface SqliteResourceStoreOptions {
   /** A database file (its directory is created), or ':memory:' for tests. */
@@ -108,13 +109,18 @@ export class SqliteResourceStore implements ResourceStore {
     // transaction, hence one fsync, while each keeps its own all-or-nothing: better-sqlite3 runs
     // a transaction function called inside another as a SAVEPOINT, rolled back on its own throw.
     const group = this.db.transaction((pending: readonly PendingCommit[], failures: unknown[]) => {
-      pending.forEach((item, i) => {
+      for (const [i, item] of pending.entries()) {
         try {
           transaction(item.tenant, item.writes);
         } catch (error) {
           failures[i] = error ?? new Error('commit failed');
+          // SQLite rolls the whole transaction back on some errors (SQLITE_FULL, SQLITE_IOERR:
+          // https://www.sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction).
+          // The rest of the group must then fail too: run on their own, they would commit
+          // outside the group while the group as a whole reports failure.
+          if (!this.db.inTransaction || isStorageFault(error)) throw error;
         }
-      });
+      }
     });
     this.commitGroup = (pending, failures) => group.immediate(pending, failures);
   }
@@ -173,7 +179,7 @@ export class SqliteResourceStore implements ResourceStore {
         this.commitAll(only.tenant, only.writes);
         only.resolve();
       } catch (error) {
-        only.reject(error);
+        only.reject(translateStorageError(error));
       }
       return;
     }
@@ -181,7 +187,9 @@ export class SqliteResourceStore implements ResourceStore {
     try {
       this.commitGroup(batch, failures);
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      // Nothing of the group was committed.
+      const cause = translateStorageError(error);
+      for (const item of batch) item.reject(cause);
       return;
     }
     batch.forEach((item, i) => (failures[i] === undefined ? item.resolve() : item.reject(failures[i])));
