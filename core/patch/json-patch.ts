@@ -12,14 +12,23 @@ export function applyJsonPatch(resource: Resource, patch: unknown): Resource {
     throw new FhirError('INVALID_PATCH', 'A JSON Patch body must be an array of operations');
   }
   const operations = patch as Operation[];
-  const schemaError = validate(operations, deepClone(resource));
-  if (schemaError) throw patchError(schemaError);
+  // Removing or moving the document root leaves no resource to patch (and fast-json-patch then
+  // fails inside its own code on the next operation): refuse it up front, naming the operation.
+  const rootIndex = operations.findIndex((op) => typeof op === 'object' && op !== null && (op.op === 'remove' || op.op === 'move') && (op.path === '' || ('from' in op && op.from === '')));
+  if (rootIndex >= 0) {
+    throw new FhirError('INVALID_PATCH', `JSON Patch failed (operation ${rootIndex}): the document root cannot be removed or moved`, { expression: [`[${rootIndex}]`] });
+  }
   try {
+    const schemaError = validate(operations, deepClone(resource));
+    if (schemaError) throw patchError(schemaError);
     const result = applyPatch(deepClone(resource), operations, true, false).newDocument as unknown;
     if (!isResource(result)) throw new FhirError('INVALID_PATCH', 'The patched document is not a resource');
     return result;
   } catch (error) {
     if (error instanceof JsonPatchError) throw patchError(error);
+    // fast-json-patch walks the document with plain property access: a patch that replaced a
+    // container with a primitive makes a later operation fail with a TypeError inside it.
+    if (error instanceof TypeError) throw new FhirError('INVALID_PATCH', `JSON Patch cannot be applied: ${error.message}`);
     throw error;
   }
 }

@@ -21,7 +21,14 @@ function errorResponse(error: FhirError): FhirResponse {
 
 function variablesOf(value: unknown): Record<string, unknown> {
   if (value === undefined || value === null || value === '') return {};
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new FhirError('INVALID_REQUEST', 'variables is not valid JSON', { expression: ['variables'] });
+    }
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new FhirError('INVALID_REQUEST', 'variables must be a JSON object', { expression: ['variables'] });
   return parsed as Record<string, unknown>;
 }
