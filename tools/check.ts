@@ -11,6 +11,9 @@ import { configureConnection } from '../adapters/embedded/sqlite-schema';
 import { sqliteSearchIndexWriter } from '../adapters/embedded/sqlite-search-writer';
 import { binaryKey } from '../core/interactions/binary-content';
 import { extractIndexEntries } from '../core/search/extract';
+import { parseLocalConfig } from '../wiring/config';
+import { registryFromFiles } from '../wiring/ig-registry';
+import { createLogger } from '../wiring/logger';
 import { dataDirectory, runTool } from './lib/data-dir';
 
 const USAGE = 'Usage: npm run check -- [--data-dir <dir>] [--repair] [--json]';
@@ -39,7 +42,11 @@ export async function checkMain(args: readonly string[], env: Readonly<Record<st
   const progress = (verb: string) => (done: number): void => {
     if (values.json !== true) process.stderr.write(`${verb} ${done} resources\n`);
   };
-  const options = { extract: extractIndexEntries, binaries: data.binaries, binaryKey, onProgress: progress('checked') };
+  // The index is extracted with the server's own parameters: the R4 ones plus FHIR_IG_PACKAGES'.
+  const config = parseLocalConfig(env);
+  const registry = registryFromFiles(config.FHIR_IG_PACKAGES, createLogger('silent'));
+  const extract = (resource: Parameters<typeof extractIndexEntries>[0]): ReturnType<typeof extractIndexEntries> => extractIndexEntries(resource, registry);
+  const options = { extract, binaries: data.binaries, binaryKey, onProgress: progress('checked') };
   const db = new BetterSqlite3(data.database, { readonly: values.repair !== true, fileMustExist: true, timeout: 10000 });
   try {
     if (values.repair === true) {
@@ -49,7 +56,7 @@ export async function checkMain(args: readonly string[], env: Readonly<Record<st
     let report = await checkConsistency(db, options);
     if (values.repair === true && report.problems.length > 0) {
       if (values.json !== true) out(`${summary(report)}\nrepairing...`);
-      const repaired = repairDerived(db, { extract: extractIndexEntries, onProgress: progress('repaired') });
+      const repaired = repairDerived(db, { extract, onProgress: progress('repaired') });
       if (values.json !== true) out(`restored ${repaired.restoredVersions} versions, rewrote ${repaired.currentRewritten} current rows, reindexed ${repaired.reindexed}, unindexed ${repaired.unindexed}`);
       report = await checkConsistency(db, options);
     }

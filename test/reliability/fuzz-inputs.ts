@@ -5,7 +5,7 @@
 // seed with a small PRNG (the model is recursive and large, and a seed keeps cases replayable).
 import fc from 'fast-check';
 import { getTypeDefinition, resourceTypes, type PropertyDefinition } from '../../core/validation/model';
-import { searchParametersFor } from '../../core/search/parameters';
+import { baseSearchParameters } from '../../core/search/parameters';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -129,7 +129,7 @@ export const searches: fc.Arbitrary<FuzzRequest> = fc
   .map(([type, params, system]) => {
     const parts = params.map(([seed, value, prefix, modifier]) => {
       const r = prng(seed);
-      const known = type === '' ? [] : [...searchParametersFor(type).keys()];
+      const known = type === '' ? [] : [...baseSearchParameters.searchParametersFor(type).keys()];
       const names = [...known, ...specials];
       let name = names[Math.floor(r() * names.length)] ?? '_id';
       if (r() < 0.15) name = `${name}.${known[Math.floor(r() * known.length)] ?? 'name'}`;
