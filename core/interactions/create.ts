@@ -5,6 +5,7 @@ import { requireResourceBody } from './body';
 import { assertResourceType, location } from './common';
 import { read } from './read';
 import type { InteractionResult } from './result';
+import { conditionalCreateLockKey, withResourceLock } from './write-lock';
 import { commitWrites, prepareWrite } from './write-path';
 
 export interface CreateOptions {
@@ -17,10 +18,16 @@ export async function create(deps: CoreDeps, ctx: RequestContext, resourceType: 
   deps.access.assertAllowed(ctx, 'create', resourceType);
   assertResourceType(deps, resourceType);
   const resource = requireResourceBody(body, resourceType);
-  if (options.ifNoneExist !== undefined) {
-    const existing = await findConditionalMatch(deps, ctx, resourceType, options.ifNoneExist);
+  const ifNoneExist = options.ifNoneExist;
+  if (ifNoneExist === undefined) return createUnconditionally(deps, ctx, resourceType, resource);
+  return withResourceLock(deps.store, conditionalCreateLockKey(ctx.tenant, resourceType, ifNoneExist), async () => {
+    const existing = await findConditionalMatch(deps, ctx, resourceType, ifNoneExist);
     if (existing !== undefined) return { ...(await read(deps, ctx, resourceType, existing)), status: 200 };
-  }
+    return createUnconditionally(deps, ctx, resourceType, resource);
+  });
+}
+
+async function createUnconditionally(deps: CoreDeps, ctx: RequestContext, resourceType: string, resource: ReturnType<typeof requireResourceBody>): Promise<InteractionResult> {
   // The server assigns the id; an id in the body is ignored (http.html#create).
   const id = deps.newId();
   const write = prepareWrite(deps, ctx, { resourceType, id, current: undefined, resource });

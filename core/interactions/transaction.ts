@@ -11,6 +11,7 @@ import { entryRequestField, parseEntryRequest, type EntryRequest } from './bundl
 import type { SubRequestHandler } from './bundle';
 import { assertResourceType, assertValidId, etagOf, location, parseEtag } from './common';
 import { findConditionalMatch } from './create';
+import { conditionalCreateLockKey, withResourceLocks } from './write-lock';
 import { commitWrites, prepareWrite, type PreparedWrite } from './write-path';
 
 type Action = 'create' | 'update' | 'patch' | 'delete' | 'read' | 'noop-create' | 'noop-delete';
@@ -32,6 +33,34 @@ const ORDER: Record<Action, number> = { delete: 0, 'noop-delete': 0, create: 1, 
  * written and the OperationOutcome names the failing entry (http.html#transaction).
  */
 export async function transaction(deps: CoreDeps, ctx: RequestContext, entries: readonly unknown[], handle: SubRequestHandler): Promise<Bundle> {
+  // Conditional creates hold their criteria's lock from the search to the commit, like a
+  // single conditional create (write-lock.ts), so concurrent transactions create one resource.
+  // Writes to a resource by id hold that resource's lock, as update and delete do, so
+  // transactions over the same resources queue in this process instead of failing each other.
+  const locks = entries.flatMap((entry) => {
+    const request = isJsonObject(entry) && isJsonObject(entry['request']) ? entry['request'] : undefined;
+    const url = request?.['url'];
+    if (typeof url !== 'string') return [];
+    const [type = '', id] = url.replace(/^.*\/fhir\//, '').split('?')[0]?.split('/').filter((p) => p !== '') ?? [];
+    const criteria = request?.['ifNoneExist'];
+    if (typeof criteria === 'string') return [conditionalCreateLockKey(ctx.tenant, type, criteria)];
+    return id !== undefined && request?.['method'] !== 'GET' ? [`${ctx.tenant}/${type}/${id}`] : [];
+  });
+  // Without If-Match on any entry the client asked for no particular version: a transaction that
+  // raced another write is planned again from the new state (bounded), as a single update is.
+  const versioned = entries.some((entry) => isJsonObject(entry) && isJsonObject(entry['request']) && entry['request']['ifMatch'] !== undefined);
+  const attempts = versioned ? 1 : 5;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await withResourceLocks(deps.store, locks, () => transactionOnce(deps, ctx, entries, handle));
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      if (attempt >= attempts) throw new FhirError('VERSION_CONFLICT', `The transaction raced another write and was not applied: ${error.message}`);
+    }
+  }
+}
+
+async function transactionOnce(deps: CoreDeps, ctx: RequestContext, entries: readonly unknown[], handle: SubRequestHandler): Promise<Bundle> {
   const requests = entries.map((entry, index) => inEntry(index, () => parseEntryRequest(entry, index, ctx.baseUrl)));
   const plans: Plan[] = [];
   const fullUrls = new Map<string, string>();
@@ -58,14 +87,8 @@ export async function transaction(deps: CoreDeps, ctx: RequestContext, entries: 
     const plan = writes[i] as Plan;
     await inEntry(plan.request.index, () => { plan.write = prepare(deps, ctx, plan, currents[i], now); });
   }
-  try {
-    await commitWrites(deps, ctx, ordered.map((i) => (writes[i] as Plan).write as PreparedWrite));
-  } catch (error) {
-    if (error instanceof VersionConflictError) {
-      throw new FhirError('VERSION_CONFLICT', `The transaction raced another write and was not applied: ${error.message}`);
-    }
-    throw error;
-  }
+  // A VersionConflictError goes up to transaction(), which plans again or answers 409.
+  await commitWrites(deps, ctx, ordered.map((i) => (writes[i] as Plan).write as PreparedWrite));
 
   const reads = plans.filter((p) => p.action === 'read');
   const readResults = reads.length > 0 ? await batch(ctx, reads.map((p) => p.request.entry), handle) : undefined;

@@ -24,3 +24,22 @@ export async function withResourceLock<T>(store: ResourceStore, key: string, wor
     if (locks.get(key) === tail) locks.delete(key);
   }
 }
+
+/** Runs `work` holding every lock of `keys`, taken in sorted order so two holders never deadlock. */
+export function withResourceLocks<T>(store: ResourceStore, keys: readonly string[], work: () => Promise<T>): Promise<T> {
+  const sorted = [...new Set(keys)].sort();
+  const nest = (i: number): Promise<T> => (i === sorted.length ? work() : withResourceLock(store, sorted[i] as string, () => nest(i + 1)));
+  return nest(0);
+}
+
+/**
+ * The lock of a conditional create's criteria (http.html#ccreate): the search for a match and the
+ * create must not interleave with another conditional create on the same criteria, or both find
+ * nothing and both create (issue 16, "Concurrency"). Parameters are sorted so that the same
+ * criteria in another order share the lock. Within one process; see RELIABILITY.md for the limit.
+ */
+export function conditionalCreateLockKey(tenant: string, resourceType: string, query: string): string {
+  const params = new URLSearchParams(query.includes('?') ? query.slice(query.indexOf('?') + 1) : query);
+  params.sort();
+  return `conditional-create:${tenant}/${resourceType}?${params.toString()}`;
+}
