@@ -9,6 +9,7 @@ import { GraphqlFrontDoor } from './constructs/graphql-front-door';
 import { ResourceTable } from './constructs/resource-table';
 import { RestFrontDoor } from './constructs/rest-front-door';
 import { SearchDomain } from './constructs/search-domain';
+import { SmartIssuer } from './constructs/smart-issuer';
 import { StreamProcessor } from './constructs/stream-processor';
 import { UserDirectory } from './constructs/user-directory';
 import { BUNDLED_FILES, DEFAULT_LAMBDA_ENTRIES, LAMBDA_ENV, lambdaTaskPath, type LambdaEntries } from './lambda-entries';
@@ -34,6 +35,7 @@ export class FhirStack extends Stack {
     const resources = new ResourceTable(this, 'Resources', { encryptionKey: key, retainData });
     const binaries = new BinaryBucket(this, 'Binaries', { encryptionKey: key, retainData });
     const users = new UserDirectory(this, 'Users', { retainData });
+    const smart = config.authMode === 'smart' ? new SmartIssuer(this, 'Smart') : undefined;
     const search = config.search ? new SearchDomain(this, 'Search', { search: config.search, encryptionKey: key, retainData }) : undefined;
 
     const environment: Record<string, string> = {
@@ -47,18 +49,19 @@ export class FhirStack extends Stack {
       [LAMBDA_ENV.graphqlTypes]: config.graphqlTypes.join(','),
       [LAMBDA_ENV.graphqlSchemaFile]: lambdaTaskPath(BUNDLED_FILES.graphqlSchema.target),
       [LAMBDA_ENV.accessPolicyFile]: lambdaTaskPath(BUNDLED_FILES.accessPolicy.target),
+      ...(smart ? { [LAMBDA_ENV.smartIssuer]: smart.issuer, [LAMBDA_ENV.smartAudience]: smart.audience, [LAMBDA_ENV.smartJwksUri]: smart.jwksUri } : {}),
       ...(search ? { [LAMBDA_ENV.openSearchEndpoint]: search.endpoint, [LAMBDA_ENV.openSearchIndexPrefix]: `fhir-${config.stage}` } : {}),
     };
     const settings: FunctionSettings = { encryptionKey: key, retainData, environment, ...(search ? { network: search.functionNetwork } : {}) };
 
     const rest = new RestFrontDoor(this, 'Rest', { settings, entry: entries.rest, stageName: config.stage, throttling: config.apiThrottling });
     const graphql = new GraphqlFrontDoor(this, 'Graphql', {
-      settings,
+      // The REST API's public root, so that absolute references to this server resolve in GraphQL.
+      settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.baseUrl]: rest.api.url } },
       entry: entries.graphql,
       stage: config.stage,
-      userPool: users.userPool,
+      users: smart ? { kind: 'smart', issuer: smart.issuer, audience: smart.audience } : { kind: 'cognito', userPool: users.userPool },
       schemaSdl: schemaSdl({ resourceTypes: config.graphqlTypes }),
-      multiTenancy: config.multiTenancy,
     });
     const processor = new StreamProcessor(this, 'StreamProcessor', {
       settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.appSyncUrl]: graphql.api.graphqlUrl } },

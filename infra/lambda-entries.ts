@@ -61,4 +61,8 @@ export const LAMBDA_ENV = {
   graphqlSchemaFile: 'FHIR_GRAPHQL_SCHEMA_FILE',
   accessPolicyFile: 'FHIR_ACCESS_POLICY_FILE',
   appSyncUrl: 'FHIR_APPSYNC_URL',
+  smartIssuer: 'FHIR_SMART_ISSUER',
+  smartAudience: 'FHIR_SMART_AUDIENCE',
+  smartJwksUri: 'FHIR_SMART_JWKS_URI',
+  baseUrl: 'FHIR_BASE_URL',
 } as const;

@@ -3,6 +3,7 @@
 // fans it out to `onResourceChange` subscribers (@aws_subscribe), filtered per subscriber.
 // Publishing is ordered (one change at a time) so that subscribers see a resource's versions in
 // commit order; a failure throws, so the stream processor reports the record for retry.
+import { changeAudience } from '../../core/authz/read-audience';
 import { FhirError } from '../../core/errors/fhir-error';
 import type { ChangeFeed, ChangeListener, ResourceChange } from '../../core/ports/change-feed';
 import { signRequest, type AwsCredentials } from './sigv4';
@@ -17,11 +18,35 @@ export interface AppSyncChangeFeedOptions {
   readonly fetch?: typeof fetch;
 }
 
-const publishMutation = `mutation Publish($tenant: String!, $action: ResourceChangeAction!, $resourceType: String!, $id: ID!, $versionId: String!, $lastUpdated: String!, $resource: AWSJSON) {
-  publishResourceChange(tenant: $tenant, action: $action, resourceType: $resourceType, id: $id, versionId: $versionId, lastUpdated: $lastUpdated, resource: $resource) {
-    tenant action resourceType id versionId lastUpdated resource
+/** The mutation the publisher (stream processor, IAM-signed) sends to AppSync for each commit. */
+export const PUBLISH_RESOURCE_CHANGE = `mutation Publish($tenant: String!, $action: ResourceChangeAction!, $resourceType: String!, $id: ID!, $versionId: String!, $lastUpdated: String!, $resource: AWSJSON, $audience: [String!]) {
+  publishResourceChange(tenant: $tenant, action: $action, resourceType: $resourceType, id: $id, versionId: $versionId, lastUpdated: $lastUpdated, resource: $resource, audience: $audience) {
+    tenant action resourceType id versionId lastUpdated resource audience
   }
 }`;
+
+/**
+ * AppSync refuses a subscription message over 240 KB
+ * (https://docs.aws.amazon.com/general/latest/gr/appsync.html, "Subscription payload size"); a
+ * change whose resource would not fit is published without its body, and subscribers read the
+ * version itself (the ids and versionId are there). A margin is kept for the envelope.
+ */
+export const MAX_PUBLISHED_RESOURCE_BYTES = 200 * 1024;
+
+/**
+ * Variables of PUBLISH_RESOURCE_CHANGE for one committed change, with the audience labels that
+ * the subscribers' enhanced filters match (core/authz/read-audience.ts).
+ */
+export function publishVariables(change: ResourceChange): Record<string, unknown> {
+  // AWSJSON travels as a JSON string.
+  const resource = change.resource === undefined ? null : JSON.stringify(change.resource);
+  return {
+    tenant: change.tenant, action: change.action, resourceType: change.resourceType, id: change.id,
+    versionId: change.versionId, lastUpdated: change.lastUpdated,
+    resource: resource !== null && Buffer.byteLength(resource) > MAX_PUBLISHED_RESOURCE_BYTES ? null : resource,
+    audience: changeAudience(change.resourceType, change.resource),
+  };
+}
 
 export class AppSyncChangeFeed implements ChangeFeed {
   private readonly url: URL;
@@ -46,13 +71,7 @@ export class AppSyncChangeFeed implements ChangeFeed {
   }
 
   private async publishOne(change: ResourceChange): Promise<void> {
-    const variables = {
-      tenant: change.tenant, action: change.action, resourceType: change.resourceType, id: change.id,
-      versionId: change.versionId, lastUpdated: change.lastUpdated,
-      // AWSJSON travels as a JSON string.
-      resource: change.resource === undefined ? null : JSON.stringify(change.resource),
-    };
-    const body = JSON.stringify({ query: publishMutation, operationName: 'Publish', variables });
+    const body = JSON.stringify({ query: PUBLISH_RESOURCE_CHANGE, operationName: 'Publish', variables: publishVariables(change) });
     const headers = signRequest({ method: 'POST', url: this.url, headers: { 'content-type': 'application/json' }, body }, await this.credentials(), this.region, 'appsync');
     const response = await this.fetch(this.url, { method: 'POST', headers, body });
     const text = await response.text();

@@ -1,5 +1,6 @@
 import type { Resource } from '../fhir-types';
 import type { RequestContext } from '../request';
+import type { ReadAudience } from './read-audience';
 
 /** FHIR interactions as named in https://hl7.org/fhir/R4/http.html, plus operations. */
 export type Interaction =
@@ -55,6 +56,11 @@ export interface AccessPolicy {
    * answered as 'search-type', 'history-system' as 'history-type').
    */
   allowedResourceTypes(ctx: RequestContext, interaction: Interaction): '*' | readonly string[];
+  /**
+   * The audience labels (core/authz/read-audience.ts) of the changes the caller may read, for
+   * delivery where canRead cannot run per change (AppSync subscription filters); [] = nothing.
+   */
+  readAudience(ctx: RequestContext): ReadAudience;
 }
 
 /** The policy of the explicit no-auth mode: everything is allowed. */
@@ -64,4 +70,5 @@ export const allowAllPolicy: AccessPolicy = {
   canWrite: () => true,
   searchRestriction: () => undefined,
   allowedResourceTypes: () => '*',
+  readAudience: () => '*',
 };

@@ -8,6 +8,7 @@ import type { AccessPolicy, Interaction, SearchRestriction } from './access-poli
 import { isTypeInteraction, WRITE_INTERACTIONS, type TypeInteraction } from './interactions';
 import { isInPatientCompartment, isPatientCompartmentType } from './patient-compartment';
 import { PATIENT_COMPARTMENT } from './patient-compartment-table';
+import { grantsAudience, type ReadAudience } from './read-audience';
 import { assertTenant, isTenantAllowed } from './tenancy';
 
 export interface Grant {
@@ -143,6 +144,11 @@ export class GrantPolicy implements AccessPolicy {
       (g) => g.resourceTypes === '*' && g.interactions.has(typeInteraction) && (g.patientCompartment === undefined || g.outsideCompartment === 'allow'),
     );
     return unlimited ? '*' : this.typesWith(grants, typeInteraction);
+  }
+
+  readAudience(ctx: RequestContext): ReadAudience {
+    if (!isTenantAllowed(ctx.principal, ctx.tenant, this.options.multiTenancy)) return [];
+    return grantsAudience(this.grants(ctx.principal));
   }
 
   private typesWith(grants: readonly Grant[], interaction: TypeInteraction): readonly string[] {

@@ -56,3 +56,24 @@ export function isInPatientCompartment(resource: Resource, patientId: string): b
   }
   return false;
 }
+
+const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+
+/**
+ * The ids of every Patient whose compartment holds `resource` (the Patient itself and the
+ * Patients its compartment parameters reference), so that a change can be labelled with them
+ * where membership cannot be tested per subscriber (AppSync subscription filters, issue 10).
+ */
+export function patientCompartmentsOf(resource: Resource): string[] {
+  const ids = new Set<string>();
+  if (resource.resourceType === 'Patient' && typeof resource.id === 'string') ids.add(resource.id);
+  for (const paths of Object.values(PATIENT_COMPARTMENT[resource.resourceType] ?? {})) {
+    for (const path of paths) {
+      for (const value of collect([resource], path.split('.'))) {
+        const id = isJsonObject(value) && typeof value.reference === 'string' ? PATIENT_REFERENCE.exec(value.reference)?.[1] : undefined;
+        if (id !== undefined) ids.add(id);
+      }
+    }
+  }
+  return [...ids].sort();
+}

@@ -1,15 +1,30 @@
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 
+/** Who signs users' tokens: the stack's Cognito pool, or a SMART authorization server (OIDC). */
+export type UserTokenIssuer = { readonly kind: 'cognito'; readonly userPool: IUserPool } | { readonly kind: 'smart'; readonly issuer: string; readonly audience: string };
+
 /**
- * Cognito user pools by default (every query and mutation), IAM as the additional mode for the
- * publish mutation the stream processor calls (its schema field is @aws_iam only). No API key.
+ * Users' tokens by default (every query, mutation and subscription): Cognito user pools, or in
+ * SMART mode the SMART issuer as OIDC, with the audience as the client id AppSync checks. IAM
+ * is the additional mode for the publish mutation the stream processor calls (its schema field
+ * is @aws_iam only). No API key.
  */
-export function authorizationDefaults(userPool: IUserPool): appsync.AuthorizationConfig {
-  return {
-    defaultAuthorization: { authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool } },
-    additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
-  };
+export function authorizationDefaults(users: UserTokenIssuer): appsync.AuthorizationConfig {
+  const defaultAuthorization: appsync.AuthorizationMode = users.kind === 'cognito'
+    ? { authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool: users.userPool } }
+    : { authorizationType: appsync.AuthorizationType.OIDC, openIdConnectConfig: { oidcProvider: users.issuer, clientId: users.audience } };
+  return { defaultAuthorization, additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }] };
+}
+
+/**
+ * The schema's auth directives for the users' mode: the generated SDL names Cognito
+ * (@aws_cognito_user_pools) beside @aws_iam on the subscription types; with a SMART issuer
+ * those fields are for OIDC callers instead
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/security-authz.html, "Schema directives").
+ */
+export function schemaForUsers(sdl: string, users: UserTokenIssuer): string {
+  return users.kind === 'cognito' ? sdl : sdl.replaceAll('@aws_cognito_user_pools', '@aws_oidc');
 }
 
 /**

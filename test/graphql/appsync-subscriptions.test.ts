@@ -1,70 +1,66 @@
-// Tenant and policy filtering of onResourceChange on AppSync: the publisher's audience and the
-// subscriber's enhanced filter, with the default access policy (config/access-policy.json).
+// Tenant and policy filtering of onResourceChange on AppSync: the publisher's audience labels
+// and the subscriber's enhanced filter, with the default access policy
+// (config/access-policy.json). The bundled Lambdas and the synthesized resolver are exercised
+// end to end in test/aws/subscription-authorization.test.ts.
+import { publishVariables } from '../../adapters/aws/appsync-change-feed';
 import type { ResourceChange } from '../../core/ports/change-feed';
 import { createAppSyncHandler, type AppSyncEvent } from '../../resolvers/appsync/handler';
-import { changeAudience, publishVariables, subscriberFilter, type SubscriptionFilter } from '../../resolvers/appsync/subscription-audience';
+import { subscriberFilter } from '../../resolvers/appsync/subscription-audience';
 import { createGraphqlService } from '../../resolvers/execute-graphql';
+import { delivered } from '../infra/support/appsync-js';
 import { BASE_URL, createHarness, type GraphqlHarness } from './harness';
 
 let harness: GraphqlHarness;
-let groups: string[];
 
 beforeAll(() => {
   harness = createHarness('cognito');
-  groups = Object.keys(harness.app.accessConfig.groups);
 });
 afterAll(async () => {
   await harness.close();
 });
 
-function change(resourceType: string, tenant = 'default'): ResourceChange {
-  return { tenant, action: 'create', resourceType, id: 'x1', versionId: '1', lastUpdated: '2026-11-29T15:00:00.000Z', resource: { resourceType, id: 'x1' } };
+function change(resourceType: string, tenant = 'default', resource: Record<string, unknown> = {}): ResourceChange {
+  return { tenant, action: 'create', resourceType, id: 'x1', versionId: '1', lastUpdated: '2026-11-29T15:00:00.000Z', resource: { resourceType, id: 'x1', ...resource } };
 }
 
-/** AppSync's eq and containsAny, applied to a publish payload (all fields must match). */
-function delivered(filter: SubscriptionFilter, payload: Record<string, unknown>): boolean {
-  return Object.entries(filter).every(([field, rule]) => {
-    const value = payload[field];
-    if ('eq' in rule) return value === rule.eq;
-    return Array.isArray(value) && rule.containsAny.some((candidate) => value.includes(candidate));
-  });
-}
+test('publish variables carry the resource as a JSON string and its audience labels', () => {
+  const variables = publishVariables(change('Observation', 'default', { subject: { reference: 'Patient/p1' } }));
 
-test('the audience of a Patient change is every group that may read Patient', () => {
-  expect(changeAudience(harness.deps.access, groups, change('Patient')).sort()).toEqual(['group:auditor', 'group:practitioner']);
+  expect(variables).toMatchObject({ tenant: 'default', action: 'create', resourceType: 'Observation', audience: ['type:Observation', 'patient:p1', 'type:Observation|patient:p1'] });
+  expect(JSON.parse(String(variables['resource']))).toEqual({ resourceType: 'Observation', id: 'x1', subject: { reference: 'Patient/p1' } });
 });
 
-test('the audience of a Claim change includes non-practitioners (financial resources)', () => {
-  expect(changeAudience(harness.deps.access, groups, change('Claim')).sort()).toEqual(['group:non-practitioner', 'group:practitioner']);
+test('a resource too large for an AppSync subscription message is published without its body', () => {
+  const variables = publishVariables(change('Observation', 'default', { note: [{ text: 'x'.repeat(300 * 1024) }] }));
+
+  expect(variables).toMatchObject({ resource: null, resourceType: 'Observation', id: 'x1', versionId: '1' });
 });
 
-test('publish variables carry the resource as a JSON string and the audience', () => {
-  const variables = publishVariables(harness.deps.access, groups, change('Observation'));
-
-  expect(variables).toMatchObject({ tenant: 'default', action: 'create', resourceType: 'Observation', resource: '{"resourceType":"Observation","id":"x1"}', audience: ['group:practitioner'] });
-});
-
-test('a subscriber\'s filter pins its tenant and its groups', () => {
+test('a practitioner\'s filter pins its tenant and the client\'s arguments, with no audience limit', () => {
   const filter = subscriberFilter(harness.deps, harness.context({ groups: ['practitioner'] }), { resourceType: 'Patient' });
 
-  expect(filter).toEqual({ tenant: { eq: 'default' }, audience: { containsAny: ['group:practitioner'] }, resourceType: { eq: 'Patient' } });
+  expect(filter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'tenant', operator: 'eq', value: 'default' }, { fieldName: 'resourceType', operator: 'eq', value: 'Patient' }] }] });
 });
 
 test('an auditor\'s filter lets Patient changes through and stops Observation changes', () => {
   const filter = subscriberFilter(harness.deps, harness.context({ groups: ['auditor'] }), {});
 
-  expect(delivered(filter, publishVariables(harness.deps.access, groups, change('Patient')))).toBe(true);
-  expect(delivered(filter, publishVariables(harness.deps.access, groups, change('Observation')))).toBe(false);
+  expect(delivered(filter, publishVariables(change('Patient')))).toBe(true);
+  expect(delivered(filter, publishVariables(change('Observation')))).toBe(false);
 });
 
 test('another tenant\'s changes never match', () => {
   const filter = subscriberFilter(harness.deps, harness.context({ groups: ['practitioner'] }), {});
 
-  expect(delivered(filter, publishVariables(harness.deps.access, groups, change('Patient', 'other-tenant')))).toBe(false);
+  expect(delivered(filter, publishVariables(change('Patient', 'other-tenant')))).toBe(false);
 });
 
 test('subscribing to a type the caller may not read is FORBIDDEN', () => {
   expect(() => subscriberFilter(harness.deps, harness.context({ groups: ['auditor'] }), { resourceType: 'Observation' })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+});
+
+test('a caller in no group may not subscribe', () => {
+  expect(() => subscriberFilter(harness.deps, harness.context({ groups: [] }), {})).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
 });
 
 test('the Lambda answers a subscribe-time SubscriptionRoot event with the filter', async () => {
@@ -81,5 +77,13 @@ test('the Lambda answers a subscribe-time SubscriptionRoot event with the filter
 
   const filter = await handler(event);
 
-  expect(filter).toEqual({ tenant: { eq: 'default' }, audience: { containsAny: ['group:auditor'] }, resourceType: { eq: 'Patient' } });
+  expect(filter).toEqual({
+    filterGroup: [{
+      filters: [
+        { fieldName: 'tenant', operator: 'eq', value: 'default' },
+        { fieldName: 'resourceType', operator: 'eq', value: 'Patient' },
+        { fieldName: 'audience', operator: 'containsAny', value: ['type:Patient'] },
+      ],
+    }],
+  });
 });

@@ -3,6 +3,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { USER_GROUPS } from '../../infra/defaults/cognito-defaults';
 import { LAMBDA_ENV } from '../../infra/lambda-entries';
+import { ON_RESOURCE_CHANGE_RESOLVER_CODE } from '../../resolvers/appsync/subscription-audience';
 import { GRAPHQL_FUNCTION, REST_FUNCTION, functionNamed, resourcesOf, synthesize, type Synthesized } from './synth';
 
 /** CloudFormation quotas: 500 resources and 1 MB per template (S3-uploaded). */
@@ -69,7 +70,7 @@ describe('GraphQL API', () => {
 
   test('every Query and Mutation root field has a direct Lambda resolver, and nothing else does', () => {
     const all = resolvers(full);
-    const onLambda = all.filter((resolver) => resolver.dataSource === '"Fhir"');
+    const onLambda = all.filter((resolver) => resolver.dataSource === '"Fhir"' && resolver.typeName !== 'SubscriptionRoot');
     expect(onLambda.length).toBeGreaterThan(800);
     expect(new Set(onLambda.map((resolver) => resolver.typeName))).toEqual(new Set(['Query', 'Mutation']));
     expect(onLambda.map((resolver) => resolver.fieldName)).toEqual(expect.arrayContaining(['Patient', 'PatientList', 'PatientConnection', 'PatientCreate', 'PatientUpdate', 'PatientDelete']));
@@ -82,24 +83,23 @@ describe('GraphQL API', () => {
     template.hasResourceProperties('AWS::AppSync::DataSource', { Name: 'Local', Type: 'NONE' });
   });
 
-  test('a single-tenant deployment adds no subscription filter', () => {
-    expect(resolvers(full).filter((resolver) => resolver.typeName === 'SubscriptionRoot')).toEqual([]);
-  });
-
-  test('with multi-tenancy, subscriptions are filtered by the token tenant', () => {
-    const tenanted = synthesize({ multiTenancy: true, search: false, graphqlTypes: 'Patient' });
-    const subscription = resourcesOf(tenanted.template, 'AWS::AppSync::Resolver').find(([, resolver]) => resolver.Properties?.['TypeName'] === 'SubscriptionRoot');
-    const code = String(subscription?.[1].Properties?.['Code']);
-    expect(code).toContain("const tenant = claims['custom:tenantId'];");
-    expect(code).toContain('const filter = { tenant: { eq: tenant } };');
-    expect(code).toContain('filter.resourceType = { eq: args.resourceType };');
-    expect(code).not.toContain('args.tenant');
-    expect(code).toContain('extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter));');
+  test.each([
+    ['single-tenant, Cognito groups', {}],
+    ['multi-tenant, SMART', { multiTenancy: true, authMode: 'smart', search: false, graphqlTypes: 'Patient' }],
+  ])('%s: the subscription is authorized at subscribe time by the FHIR Lambda, which answers its filter', (_name, context) => {
+    const synthesized = Object.keys(context).length === 0 ? full : synthesize(context);
+    const subscriptions = resolvers(synthesized).filter((resolver) => resolver.typeName === 'SubscriptionRoot');
+    expect(subscriptions).toEqual([expect.objectContaining({ fieldName: 'onResourceChange', kind: 'UNIT', dataSource: '"Fhir"' })]);
+    const [[, dataSource] = ['', {}]] = resourcesOf(synthesized.template, 'AWS::AppSync::DataSource').filter(([, ds]) => ds.Properties?.['Name'] === 'Fhir');
+    const graphqlFunction = functionNamed(synthesized.template, GRAPHQL_FUNCTION);
+    expect(dataSource.Properties).toMatchObject({ Type: 'AWS_LAMBDA', LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [graphqlFunction.id, 'Arn'] } } });
+    const [[, resolver] = ['', {}]] = resourcesOf(synthesized.template, 'AWS::AppSync::Resolver').filter(([, r]) => r.Properties?.['TypeName'] === 'SubscriptionRoot');
+    expect(resolver.Properties).toMatchObject({ Runtime: { Name: 'APPSYNC_JS' }, Code: ON_RESOURCE_CHANGE_RESOLVER_CODE });
   });
 
   test('a configured subset of resource types serves only their root fields', () => {
     const subset = synthesize({ search: false, graphqlTypes: 'Patient,Observation' });
-    const fields = resolvers(subset).filter((resolver) => resolver.dataSource === '"Fhir"').map((resolver) => resolver.fieldName).sort();
+    const fields = resolvers(subset).filter((resolver) => resolver.dataSource === '"Fhir"' && resolver.typeName !== 'SubscriptionRoot').map((resolver) => resolver.fieldName).sort();
     expect(fields).toEqual(['Observation', 'ObservationConnection', 'ObservationCreate', 'ObservationDelete', 'ObservationList', 'ObservationUpdate', 'Patient', 'PatientConnection', 'PatientCreate', 'PatientDelete', 'PatientList', 'PatientUpdate']);
     const definition = String(resourcesOf(subset.template, 'AWS::AppSync::GraphQLSchema')[0]?.[1].Properties?.['Definition']);
     expect(definition).toContain('type Patient implements Resource');
