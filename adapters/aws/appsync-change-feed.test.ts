@@ -43,12 +43,12 @@ const change = (versionId: string, action: ResourceChange['action']): ResourceCh
   resource: action === 'delete' ? undefined : { resourceType: 'Patient', id: 'p1', meta: { versionId } },
 });
 
-test('each change is one IAM-signed publishResourceChange call, in order, the resource as AWSJSON text', async () => {
+test('each change is one IAM-signed publishResourceChange call, in order, the resource as AWSJSON text with its audience labels', async () => {
   await feed().publish([change('1', 'create'), change('2', 'delete')]);
 
   expect(received.map((r) => r.body.variables)).toEqual([
-    { tenant: 't1', action: 'create', resourceType: 'Patient', id: 'p1', versionId: '1', lastUpdated: '2024-01-01T00:00:00.000Z', resource: '{"resourceType":"Patient","id":"p1","meta":{"versionId":"1"}}' },
-    { tenant: 't1', action: 'delete', resourceType: 'Patient', id: 'p1', versionId: '2', lastUpdated: '2024-01-01T00:00:00.000Z', resource: null },
+    { tenant: 't1', action: 'create', resourceType: 'Patient', id: 'p1', versionId: '1', lastUpdated: '2024-01-01T00:00:00.000Z', resource: '{"resourceType":"Patient","id":"p1","meta":{"versionId":"1"}}', audience: ['type:Patient', 'patient:p1', 'type:Patient|patient:p1'] },
+    { tenant: 't1', action: 'delete', resourceType: 'Patient', id: 'p1', versionId: '2', lastUpdated: '2024-01-01T00:00:00.000Z', resource: null, audience: ['type:Patient'] },
   ]);
   expect(received[0]?.body.query).toContain('publishResourceChange(');
   expect(received[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
