@@ -4,9 +4,12 @@ import { App } from 'aws-cdk-lib';
 import { INFRA_CONTEXT_KEYS, parseInfraConfig } from './config';
 import { FEATURE_FLAGS } from './feature-flags';
 import { FhirStack } from './fhir-stack';
+import { addNagPacks } from './nag';
 import { DEFAULT_LAMBDA_ENTRIES, HANDLER_EXPORT, missingEntries } from './lambda-entries';
 
 const app = new App({ context: FEATURE_FLAGS });
+// cdk-nag findings stop `cdk synth` and `cdk deploy` as they stop the tests (infra/nag.ts).
+addNagPacks(app);
 const context: Record<string, unknown> = {};
 for (const key of INFRA_CONTEXT_KEYS) {
   const value: unknown = app.node.tryGetContext(key);

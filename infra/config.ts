@@ -29,6 +29,12 @@ export const infraContextSchema = z
     graphqlTypes: typeList.default([]),
     apiRateLimit: positiveInt.default(100),
     apiBurstLimit: positiveInt.default(200),
+    /** TOTP MFA for every user (`required`, the default in prod) or at the user's choice. */
+    mfa: z.enum(['required', 'optional']).optional(),
+    /** Requests per 5 minutes from one IP before WAF blocks it (REST and GraphQL). */
+    wafRateLimit: positiveInt.default(2000),
+    /** Executions reserved for the stream processor (indexing and notifications). */
+    streamConcurrency: positiveInt.default(10),
   })
   .transform((context) => {
     const production = context.stage === 'prod';
@@ -46,6 +52,10 @@ export const infraContextSchema = z
         : undefined,
       graphqlTypes: context.graphqlTypes,
       apiThrottling: { rateLimit: context.apiRateLimit, burstLimit: context.apiBurstLimit },
+      production,
+      mfaRequired: (context.mfa ?? (production ? 'required' : 'optional')) === 'required',
+      wafRateLimit: context.wafRateLimit,
+      streamConcurrency: context.streamConcurrency,
     };
   });
 
@@ -71,6 +81,9 @@ export const INFRA_CONTEXT_KEYS = [
   'graphqlTypes',
   'apiRateLimit',
   'apiBurstLimit',
+  'mfa',
+  'wafRateLimit',
+  'streamConcurrency',
 ] as const;
 
 export function parseInfraConfig(context: Readonly<Record<string, unknown>>): InfraConfig {

@@ -12,6 +12,8 @@ import { SearchDomain } from './constructs/search-domain';
 import { SmartIssuer } from './constructs/smart-issuer';
 import { StreamProcessor } from './constructs/stream-processor';
 import { UserDirectory } from './constructs/user-directory';
+import { WebFirewall } from './constructs/web-firewall';
+import { DataBackup } from './constructs/data-backup';
 import { BUNDLED_FILES, DEFAULT_LAMBDA_ENTRIES, LAMBDA_ENV, lambdaTaskPath, type LambdaEntries } from './lambda-entries';
 
 export interface FhirStackProps extends StackProps {
@@ -31,12 +33,14 @@ export class FhirStack extends Stack {
     const entries = props.entries ?? DEFAULT_LAMBDA_ENTRIES;
     const retainData = config.retainData;
 
-    const key = new DataKey(this, 'DataKey', { stage: config.stage, retainData }).key;
-    const resources = new ResourceTable(this, 'Resources', { encryptionKey: key, retainData });
-    const binaries = new BinaryBucket(this, 'Binaries', { encryptionKey: key, retainData });
-    const users = new UserDirectory(this, 'Users', { retainData });
+    const dataKey = new DataKey(this, 'DataKey', { stage: config.stage, retainData });
+    const key = dataKey.key;
+    const resources = new ResourceTable(this, 'Resources', { dataKey, retainData });
+    const binaries = new BinaryBucket(this, 'Binaries', { dataKey, retainData });
+    const users = new UserDirectory(this, 'Users', { retainData, mfaRequired: config.mfaRequired });
+    const firewall = new WebFirewall(this, 'Firewall', { stage: config.stage, rateLimit: config.wafRateLimit, encryptionKey: key, retainData });
     const smart = config.authMode === 'smart' ? new SmartIssuer(this, 'Smart') : undefined;
-    const search = config.search ? new SearchDomain(this, 'Search', { search: config.search, encryptionKey: key, retainData }) : undefined;
+    const search = config.search ? new SearchDomain(this, 'Search', { search: config.search, stage: config.stage, allFlows: config.production, encryptionKey: key, retainData }) : undefined;
 
     const environment: Record<string, string> = {
       [LAMBDA_ENV.stage]: config.stage,
@@ -60,6 +64,7 @@ export class FhirStack extends Stack {
       settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.baseUrl]: rest.api.url } },
       entry: entries.graphql,
       stage: config.stage,
+      production: config.production,
       users: smart ? { kind: 'smart', issuer: smart.issuer, audience: smart.audience } : { kind: 'cognito', userPool: users.userPool },
       schemaSdl: schemaSdl({ resourceTypes: config.graphqlTypes }),
     });
@@ -67,6 +72,7 @@ export class FhirStack extends Stack {
       settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.appSyncUrl]: graphql.api.graphqlUrl } },
       entry: entries.streamProcessor,
       table: resources.table,
+      reservedConcurrency: config.streamConcurrency,
     });
 
     // Least privilege: the front doors read and commit resources and binaries; the processor
@@ -78,6 +84,9 @@ export class FhirStack extends Stack {
       search?.grantIndexAccess(frontDoor);
     }
     search?.grantIndexAccess(processor.handler);
+    firewall.protect('RestStage', rest.api.deploymentStage.stageArn);
+    firewall.protect('GraphqlApi', graphql.api.arn);
+    if (retainData) new DataBackup(this, 'Backup', { dataKey: key, table: resources.table, buckets: [binaries.bucket, binaries.accessLogs] });
     if (graphql.publishFields.length > 0) graphql.api.grantMutation(processor.handler, ...graphql.publishFields);
 
     new CfnOutput(this, 'RestApiUrl', { value: rest.api.url, description: 'FHIR REST base URL' });

@@ -1,12 +1,14 @@
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnElement } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { removalPolicyFor } from '../defaults/removal';
 import { accessLogBucketProps, dataBucketProps } from '../defaults/s3-defaults';
+import { acknowledge, compliancePacks, wildcardUnder } from '../nag';
+import type { DataKey } from './data-key';
 
 export interface BinaryBucketProps {
-  readonly encryptionKey: IKey;
+  readonly dataKey: DataKey;
   readonly retainData: boolean;
 }
 
@@ -14,18 +16,20 @@ export interface BinaryBucketProps {
 export class BinaryBucket extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
-  private readonly encryptionKey: IKey;
+  private readonly dataKey: DataKey;
 
   constructor(scope: Construct, id: string, props: BinaryBucketProps) {
     super(scope, id);
-    this.encryptionKey = props.encryptionKey;
+    this.dataKey = props.dataKey;
     const removalPolicy = removalPolicyFor(props.retainData);
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', accessLogBucketProps(removalPolicy, props.retainData));
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      ...dataBucketProps(props.encryptionKey, removalPolicy),
+      ...dataBucketProps(props.dataKey.key, removalPolicy),
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'binaries/',
     });
+    acknowledge(this.accessLogs, 'S3 server access log delivery accepts only SSE-S3 target buckets (s3-defaults.ts)', ...compliancePacks('S3DefaultEncryptionKMS'));
+    acknowledge(this, 'Cross-region replication needs a second region and key chosen per deployment; versioning and the AWS Backup plan (retainData) cover recovery in the region', ...compliancePacks('S3BucketReplicationEnabled'));
   }
 
   /**
@@ -35,6 +39,7 @@ export class BinaryBucket extends Construct {
    */
   grantObjectAccess(grantee: IGrantable): void {
     Grant.addToPrincipal({ grantee, actions: ['s3:GetObject', 's3:PutObject'], resourceArns: [this.bucket.arnForObjects('*')] });
-    this.encryptionKey.grantEncryptDecrypt(grantee);
+    this.dataKey.grantDataUse(grantee, ['s3']);
+    if (grantee instanceof Construct) acknowledge(grantee, 'Binary and export objects are keyed by resource id: object access is to any key of this one bucket, never list or delete', wildcardUnder(this.bucket.node.defaultChild as CfnElement, '/*'));
   }
 }

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { dataKeyProps, logsServiceKeyStatement } from '../defaults/kms-defaults';
@@ -21,5 +22,22 @@ export class DataKey extends Construct {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', dataKeyProps(props.stage, removalPolicyFor(props.retainData)));
     this.key.addToResourcePolicy(logsServiceKeyStatement(Stack.of(this)));
+  }
+
+  /**
+   * Least privilege on the key (issue 10): only the operations that reading and writing items
+   * and objects encrypted with it need (S3 SSE-KMS: GenerateDataKey to put, Decrypt to get;
+   * DynamoDB: Decrypt/Encrypt/GenerateDataKey of the table key, DescribeKey), and only when
+   * the call comes through those services (kms:ViaService), never directly.
+   * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+   */
+  grantDataUse(grantee: IGrantable, services: readonly ('dynamodb' | 's3' | 'sqs')[]): void {
+    const region = Stack.of(this).region;
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resourceArns: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${region}.amazonaws.com`) } },
+    });
   }
 }

@@ -8,6 +8,7 @@ import { bundlingDefaults, lambdaDefaults, type CopiedFile } from '../defaults/l
 import { logGroupProps } from '../defaults/logs-defaults';
 import { removalPolicyFor } from '../defaults/removal';
 import { HANDLER_EXPORT, REPO_ROOT } from '../lambda-entries';
+import { acknowledge, compliancePacks } from '../nag';
 
 /** Where a function runs when the search domain lives in a VPC. */
 export interface FunctionNetwork {
@@ -30,6 +31,11 @@ export interface FhirFunctionProps extends FunctionSettings {
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly copyFiles?: readonly CopiedFile[];
+  /**
+   * Executions reserved for this function (and its ceiling). Absent for the front doors, which
+   * scale with requests, bounded by API Gateway throttling and the WAF rate rule.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** A bundled Node.js Lambda with its own encrypted log group and the secure defaults. */
@@ -51,8 +57,21 @@ export class FhirFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       logGroup,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { ...lambdaDefaults.environment, ...props.environment },
       ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),
     });
+    acknowledge(this, 'AWSLambdaBasicExecutionRole (and, in the VPC, AWSLambdaVPCAccessExecutionRole) are the AWS managed policies Lambda documents for log delivery and ENIs; logs go to this function\'s own encrypted group',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]');
+    acknowledge(this, 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions (test/infra/security.test.ts)', 'AwsSolutions-IAM5[Resource::*]');
+    acknowledge(this, 'CDK writes each role\'s grants as one AWS::IAM::Policy attached to that role only; its statements are asserted least-privilege by test/infra/security.test.ts', ...compliancePacks('IAMNoInlinePolicy'));
+    acknowledge(this, 'Invoked synchronously (API Gateway, AppSync) or by a DynamoDB event source mapping whose failures go to its on-failure SQS destination; an async DLQ would never receive anything', ...compliancePacks('LambdaDLQ'));
+    if (props.reservedConcurrency === undefined) {
+      acknowledge(this, 'A front door scales with requests; API Gateway throttling and the WAF rate rule bound it, and reserving would take from the account pool the stream processor needs', ...compliancePacks('LambdaConcurrency'));
+    }
+    if (props.network === undefined) {
+      acknowledge(this, 'Without a search domain there is no VPC: DynamoDB, S3, AppSync and Cognito are reached over their TLS endpoints with IAM', ...compliancePacks('LambdaInsideVPC'));
+    }
   }
 }

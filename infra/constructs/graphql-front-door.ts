@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type CfnElement } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -6,7 +6,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ON_RESOURCE_CHANGE_RESOLVER_CODE } from '../../resolvers/appsync/subscription-audience';
 import { DEFAULT_SCHEMA_FILE } from '../../resolvers/schema/load';
-import { LOG_CONFIG, authorizationDefaults, schemaForUsers, type UserTokenIssuer } from '../defaults/appsync-defaults';
+import { LOG_CONFIG, authorizationDefaults, graphqlLimits, schemaForUsers, type UserTokenIssuer } from '../defaults/appsync-defaults';
+import { acknowledge, compliancePacks, wildcardUnder } from '../nag';
 import { logGroupProps } from '../defaults/logs-defaults';
 import { removalPolicyFor } from '../defaults/removal';
 import { rootFieldsOf } from '../graphql-root-fields';
@@ -19,6 +20,8 @@ export interface GraphqlFrontDoorProps {
   readonly entry: string;
   readonly stage: string;
   readonly users: UserTokenIssuer;
+  /** Introspection off, as in prod: the schema is public in the repository, not an oracle for callers. */
+  readonly production: boolean;
   /** The SDL AppSync serves: schema/schema.graphql or its subset for the configured types. */
   readonly schemaSdl: string;
 }
@@ -56,6 +59,7 @@ export class GraphqlFrontDoor extends Construct {
       definition: appsync.Definition.fromSchema(schema),
       authorizationConfig: authorizationDefaults(props.users),
       xrayEnabled: true,
+      ...graphqlLimits(props.production),
     });
     // AppSync writes to this fixed name; creating it here encrypts it and bounds its retention,
     // and AppSync's log role may write to this group and no other.
@@ -83,5 +87,9 @@ export class GraphqlFrontDoor extends Construct {
       fhir.createResolver(`${typeName}${fieldName}`, { typeName, fieldName, runtime: appsync.FunctionRuntime.JS_1_0_0, code: appsync.Code.fromInline(ON_RESOURCE_CHANGE_RESOLVER_CODE) });
     }
     this.publishFields = fields.publish.map((field) => field.fieldName);
+
+    acknowledge(this.api, 'Verbose (request and response) content would write PHI and tokens to logs; field errors are logged without it', 'AwsSolutions-ASC3');
+    acknowledge(this.api, 'AppSync invokes the FHIR function and its versions/aliases (<function ARN>:*), that function only', wildcardUnder(this.handler.node.defaultChild as CfnElement, ':*'));
+    acknowledge(this, 'CDK writes each role\'s grants as one AWS::IAM::Policy attached to that role only (AppSync data source and log roles)', ...compliancePacks('IAMNoInlinePolicy'));
   }
 }

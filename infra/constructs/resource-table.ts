@@ -1,13 +1,15 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { resourceTableDefinition } from '../../adapters/aws/dynamodb-table';
 import { tableDefaults } from '../defaults/dynamodb-defaults';
 import { removalPolicyFor } from '../defaults/removal';
+import { acknowledge, compliancePacks, wildcardUnder } from '../nag';
+import type { DataKey } from './data-key';
 
 export interface ResourceTableProps {
-  readonly encryptionKey: IKey;
+  readonly dataKey: DataKey;
   readonly retainData: boolean;
 }
 
@@ -39,11 +41,11 @@ const attributeTypes: Readonly<Record<string, dynamodb.AttributeType>> = {
  */
 export class ResourceTable extends Construct {
   readonly table: dynamodb.Table;
-  private readonly encryptionKey: IKey;
+  private readonly dataKey: DataKey;
 
   constructor(scope: Construct, id: string, props: ResourceTableProps) {
     super(scope, id);
-    this.encryptionKey = props.encryptionKey;
+    this.dataKey = props.dataKey;
     const definition = resourceTableDefinition('unused');
     const attribute = (name: string | undefined): dynamodb.Attribute => {
       const found = definition.AttributeDefinitions?.find((candidate) => candidate.AttributeName === name);
@@ -56,7 +58,7 @@ export class ResourceTable extends Construct {
 
     const sortKeyName = keyName(definition.KeySchema, 'RANGE');
     this.table = new dynamodb.Table(this, 'Table', {
-      ...tableDefaults(props.encryptionKey, props.retainData, removalPolicyFor(props.retainData)),
+      ...tableDefaults(props.dataKey.key, props.retainData, removalPolicyFor(props.retainData)),
       partitionKey: attribute(keyName(definition.KeySchema, 'HASH')),
       ...(sortKeyName !== undefined ? { sortKey: attribute(sortKeyName) } : {}),
     });
@@ -73,11 +75,14 @@ export class ResourceTable extends Construct {
           : { projectionType: dynamodb.ProjectionType.ALL }),
       });
     }
+    if (!props.retainData) acknowledge(this, 'A stage that does not keep its data (retainData=false, the default outside prod) has point-in-time recovery only; with retainData the AWS Backup plan (data-backup.ts) covers the table', ...compliancePacks('DynamoDBInBackupPlan'));
   }
 
   /** The ResourceStore's item reads and transactional writes, on the table and its indexes. */
   grantResourceStore(grantee: IGrantable): void {
     this.table.grant(grantee, ...RESOURCE_STORE_ACTIONS);
-    this.encryptionKey.grantEncryptDecrypt(grantee);
+    this.dataKey.grantDataUse(grantee, ['dynamodb']);
+    // Queries run on the table's own history indexes (<table ARN>/index/*), nothing else.
+    if (grantee instanceof Construct) acknowledge(grantee, 'Queries on the resource table\'s own GSIs (history by type and system): <table>/index/* names no other table', wildcardUnder(this.table.node.defaultChild as CfnElement, '/index/*'));
   }
 }

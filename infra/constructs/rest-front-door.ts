@@ -3,9 +3,10 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { stageDefaults, type Throttling } from '../defaults/apigateway-defaults';
 import { logGroupProps } from '../defaults/logs-defaults';
+import { BINARY_MEDIA_TYPES, TLS_SECURITY_POLICY, stageDefaults, type Throttling } from '../defaults/apigateway-defaults';
 import { removalPolicyFor } from '../defaults/removal';
+import { acknowledge, compliancePacks } from '../nag';
 import { BUNDLED_FILES } from '../lambda-entries';
 import { FhirFunction, type FunctionSettings } from './fhir-function';
 
@@ -52,6 +53,15 @@ export class RestFrontDoor extends Construct {
       cloudWatchRole: true,
       minCompressionSize: Size.kibibytes(1),
       deployOptions: stageDefaults(props.stageName, accessLogs, props.throttling),
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
     });
+    const cfnApi = this.api.node.defaultChild as apigateway.CfnRestApi;
+    cfnApi.securityPolicy = TLS_SECURITY_POLICY;
+    cfnApi.endpointAccessMode = 'STRICT';
+    acknowledge(this.api, 'Tokens are verified in the Lambda (see above): /metadata and SMART discovery need none, 401/403 must be OperationOutcomes, and SMART scopes cannot be expressed by an authorizer', 'AwsSolutions-APIG4', 'AwsSolutions-COG4');
+    acknowledge(this.api, 'Every request goes to one proxy Lambda that validates FHIR content itself and answers OperationOutcomes with issue.expression; an API Gateway model cannot express FHIR', 'AwsSolutions-APIG2');
+    acknowledge(this.api, 'API Gateway writes execution logs only through the account-level role with this AWS managed policy', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]');
+    acknowledge(this.api, 'Responses are per caller and carry PHI: an API cache would serve one caller\'s authorized answer to another', ...compliancePacks('APIGWCacheEnabledAndEncrypted'));
+    acknowledge(this.api, 'The integration is a Lambda proxy, not an HTTP backend: there is no backend TLS connection for a client certificate to authenticate', ...compliancePacks('APIGWSSLEnabled'));
   }
 }

@@ -1,17 +1,23 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, ResourcePolicy } from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
 import type { SearchConfig } from '../config';
 import { searchDomainDefaults, searchVpcProps, searchZoneCount } from '../defaults/opensearch-defaults';
 import { logGroupProps } from '../defaults/logs-defaults';
 import { removalPolicyFor } from '../defaults/removal';
+import { acknowledge, compliancePacks } from '../nag';
 import type { FunctionNetwork } from './fhir-function';
 
 export interface SearchDomainProps {
   readonly search: SearchConfig;
+  /** Names the domain (fhir-<stage>) and its indexes' prefix. */
+  readonly stage: string;
+  /** Every accepted and rejected flow logged (prod); rejected only otherwise. */
+  readonly allFlows: boolean;
   readonly encryptionKey: IKey;
   readonly retainData: boolean;
 }
@@ -26,19 +32,29 @@ export class SearchDomain extends Construct {
   readonly vpc: ec2.Vpc;
   /** Where the Lambdas that read or write the index run. */
   readonly functionNetwork: FunctionNetwork;
+  /** The roles the domain's access policy names (the functions given index access). */
+  private readonly principals: iam.IPrincipal[] = [];
+  private readonly domainName: string;
+  private readonly indexPrefix: string;
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
     this.vpc = new ec2.Vpc(this, 'Vpc', searchVpcProps(3));
+    this.domainName = `fhir-${props.stage}`;
+    this.indexPrefix = `fhir-${props.stage}`;
     const removalPolicy = removalPolicyFor(props.retainData);
     const flowLogs = new LogGroup(this, 'FlowLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy));
-    this.vpc.addFlowLog('FlowLog', { trafficType: ec2.FlowLogTrafficType.REJECT, destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    this.vpc.addFlowLog('FlowLog', { trafficType: props.allFlows ? ec2.FlowLogTrafficType.ALL : ec2.FlowLogTrafficType.REJECT, destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
 
     const functions = new ec2.SecurityGroup(this, 'FunctionsSecurityGroup', {
       vpc: this.vpc,
-      description: 'FHIR Lambdas: outbound to the search domain and (through NAT) AWS endpoints',
-      allowAllOutbound: true,
+      description: 'FHIR Lambdas: outbound HTTPS only, to the search domain and (through NAT) AWS endpoints',
+      allowAllOutbound: false,
     });
+    // Egress 443 only (issue 10): every call a FHIR Lambda makes is HTTPS (DynamoDB and S3 through
+    // their gateway endpoints, AppSync, Cognito keys, X-Ray, the domain); DNS goes to the VPC
+    // resolver, which security groups do not filter.
+    functions.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS endpoints and the search domain');
     const domainGroup = new ec2.SecurityGroup(this, 'DomainSecurityGroup', {
       vpc: this.vpc,
       description: 'FHIR search domain: HTTPS from the FHIR Lambdas only',
@@ -48,12 +64,46 @@ export class SearchDomain extends Construct {
 
     const isolated = this.vpc.isolatedSubnets;
     const zones = searchZoneCount(props.search.dataNodes, isolated.length);
+    // Slow search, slow index and error logs to CloudWatch (issue 10), encrypted like every
+    // log group. The service may write to these groups only, by a resource policy written here
+    // (suppressLogsResourcePolicy: CDK's own would add a custom-resource Lambda).
+    const logGroups = { slowSearch: new LogGroup(this, 'SlowSearchLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)), slowIndex: new LogGroup(this, 'SlowIndexLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)), app: new LogGroup(this, 'ErrorLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)) };
+    new ResourcePolicy(this, 'LogDelivery', {
+      policyStatements: [new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('es.amazonaws.com')],
+        actions: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+        resources: Object.values(logGroups).map((group) => group.logGroupArn),
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      })],
+    });
     this.domain = new opensearch.Domain(this, 'Domain', {
       ...searchDomainDefaults(props.search, zones, props.encryptionKey, removalPolicy),
+      domainName: this.domainName,
       vpc: this.vpc,
       vpcSubnets: [{ subnets: isolated.slice(0, zones) }],
       securityGroups: [domainGroup],
+      logging: { slowSearchLogEnabled: true, slowSearchLogGroup: logGroups.slowSearch, slowIndexLogEnabled: true, slowIndexLogGroup: logGroups.slowIndex, appLogEnabled: true, appLogGroup: logGroups.app },
+      suppressLogsResourcePolicy: true,
     });
+    // The domain's resource policy names the roles given index access and only this stage's
+    // indexes and the bulk endpoint they write through (issue 10: least privilege). Built from
+    // the domain's name, not its ARN attribute, which the policy of the domain cannot reference.
+    const stack = Stack.of(this);
+    const domainArn = `arn:${stack.partition}:es:${stack.region}:${stack.account}:domain/${this.domainName}`;
+    (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = Lazy.any({
+      produce: () => new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({
+          principals: this.principals,
+          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
+          resources: [`${domainArn}/${this.indexPrefix}*`, `${domainArn}/_bulk`],
+        })],
+      }).toJSON(),
+    });
+    acknowledge(this.domain, 'The domain has no public endpoint: it sits in isolated subnets, reachable on 443 from the Lambdas\' security group only, and its policy names IAM roles', 'AwsSolutions-OS3');
+    acknowledge(this.domain, 'The index is derived data (rebuilt from DynamoDB by the stream processor); dedicated master nodes triple its cost for a small domain. Add them with more data nodes', 'AwsSolutions-OS4');
+    if (zones === 1) acknowledge(this.domain, 'One data node (dev default) lives in one zone; prod runs two or more nodes across zones (searchDataNodes)', 'AwsSolutions-OS7');
+    acknowledge(this.vpc, 'The public subnets hold only the NAT gateway, whose route out is the internet gateway; nothing else runs there', ...compliancePacks('VPCNoUnrestrictedRouteToIGW'));
+    acknowledge(this.vpc, 'CDK writes the flow-log role\'s one grant (to its log group) as an AWS::IAM::Policy attached to that role only', ...compliancePacks('IAMNoInlinePolicy'));
     this.functionNetwork = {
       vpc: this.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -62,8 +112,10 @@ export class SearchDomain extends Construct {
   }
 
   /** Index, unindex and search over SigV4 (es:ESHttp* on this domain only). */
-  grantIndexAccess(grantee: IGrantable): void {
+  grantIndexAccess(grantee: iam.IGrantable): void {
     this.domain.grantReadWrite(grantee);
+    this.principals.push(grantee.grantPrincipal);
+    if (grantee instanceof Construct) acknowledge(grantee, 'Index documents and searches are paths under the one domain (<domain ARN>/*); its resource policy narrows them to this stage\'s indexes', `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.domain.node.defaultChild as opensearch.CfnDomain)}.Arn>/*]`);
   }
 
   /** The HTTPS endpoint the OpenSearch client is given. */

@@ -2,9 +2,11 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { USER_GROUPS, appClientDefaults, userPoolDefaults } from '../defaults/cognito-defaults';
 import { removalPolicyFor } from '../defaults/removal';
+import { acknowledge } from '../nag';
 
 export interface UserDirectoryProps {
   readonly retainData: boolean;
+  readonly mfaRequired: boolean;
 }
 
 /**
@@ -17,10 +19,11 @@ export class UserDirectory extends Construct {
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
-    this.userPool = new cognito.UserPool(this, 'UserPool', userPoolDefaults(props.retainData, removalPolicyFor(props.retainData)));
+    this.userPool = new cognito.UserPool(this, 'UserPool', userPoolDefaults(props.retainData, removalPolicyFor(props.retainData), props.mfaRequired));
     this.appClient = this.userPool.addClient('AppClient', appClientDefaults());
     for (const group of USER_GROUPS) {
       this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `FHIR access policy group ${group}` });
     }
+    if (!props.mfaRequired) acknowledge(this, 'MFA is optional only where configured (`-c mfa=optional`; the default outside prod); prod requires TOTP', 'AwsSolutions-COG2');
   }
 }

@@ -34,3 +34,17 @@ export function schemaForUsers(sdl: string, users: UserTokenIssuer): string {
  * write to every log group.
  */
 export const LOG_CONFIG = { fieldLogLevel: 'ERROR', excludeVerboseContent: true } as const;
+
+/**
+ * Bounds on one operation (issue 10): how deep a query may nest (FHIR GraphQL nests through
+ * Reference.resource; 10 levels is far beyond any real use) and how many resolvers it may run
+ * (root fields only here, so few). Introspection is off in prod.
+ * https://docs.aws.amazon.com/appsync/latest/devguide/configuring-query-depth-limit.html
+ */
+export function graphqlLimits(production: boolean): Pick<appsync.GraphqlApiProps, 'queryDepthLimit' | 'resolverCountLimit' | 'introspectionConfig'> {
+  return {
+    queryDepthLimit: 10,
+    resolverCountLimit: 50,
+    introspectionConfig: production ? appsync.IntrospectionConfig.DISABLED : appsync.IntrospectionConfig.ENABLED,
+  };
+}

@@ -10,10 +10,10 @@ export const TENANT_ATTRIBUTE = 'tenantId';
 /**
  * Users are created by an administrator (no self sign-up: a user must not pick a tenant or a
  * group), sign in by email, need a 12+ character password with all character classes, may use
- * TOTP MFA, and are watched by Cognito threat protection (blocking in a stage that keeps data,
+ * TOTP MFA (required in prod, issue 10), and are watched by Cognito threat protection (blocking in a stage that keeps data,
  * audit-only otherwise). The tenant attribute is immutable once set.
  */
-export function userPoolDefaults(retainData: boolean, removalPolicy: RemovalPolicy): cognito.UserPoolProps {
+export function userPoolDefaults(retainData: boolean, removalPolicy: RemovalPolicy, mfaRequired: boolean): cognito.UserPoolProps {
   return {
     selfSignUpEnabled: false,
     signInAliases: { email: true },
@@ -26,7 +26,7 @@ export function userPoolDefaults(retainData: boolean, removalPolicy: RemovalPoli
       requireSymbols: true,
       tempPasswordValidity: Duration.days(3),
     },
-    mfa: cognito.Mfa.OPTIONAL,
+    mfa: mfaRequired ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
     mfaSecondFactor: { otp: true, sms: false },
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
     customAttributes: { [TENANT_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }) },

@@ -10,7 +10,8 @@ import { RetentionDays, type LogGroupProps } from 'aws-cdk-lib/aws-logs';
 export function logGroupProps(encryptionKey: IKey, retainData: boolean, removalPolicy: RemovalPolicy): LogGroupProps {
   return {
     encryptionKey,
-    retention: retainData ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+    // Six years where data is kept: HIPAA's documentation retention (45 CFR 164.316(b)(2)(i)).
+    retention: retainData ? RetentionDays.SIX_YEARS : RetentionDays.ONE_MONTH,
     removalPolicy,
   };
 }

@@ -10,7 +10,8 @@ import type { SearchConfig } from '../config';
  * key, node-to-node TLS, HTTPS only with a TLS 1.2+ forward-secrecy policy. Access is by IAM
  * (SigV4) from the Lambda roles' identity policies; the domain has no resource policy.
  * Fine-grained access control is not enabled because it would need a post-deploy role mapping
- * for every Lambda role; the VPC plus IAM is the boundary.
+ * for every Lambda role; the VPC, the security groups and the domain policy naming the roles
+ * are the boundary.
  */
 export function searchDomainDefaults(search: SearchConfig, zones: number, encryptionKey: IKey, removalPolicy: RemovalPolicy): Omit<opensearch.DomainProps, 'vpc' | 'vpcSubnets' | 'securityGroups'> {
   return {
@@ -45,8 +46,11 @@ export function searchVpcProps(availabilityZones: number): ec2.VpcProps {
   return {
     maxAzs: availabilityZones,
     natGateways: 1,
+    // The default security group admits nothing (issue 10); every ENI here has its own group.
+    restrictDefaultSecurityGroup: true,
     subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      // No public IP on launch: the NAT gateway has its own Elastic IP, nothing else runs here.
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
       { name: 'functions', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       { name: 'search', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
     ],

@@ -2,6 +2,12 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
+/**
+ * Audit and access logs of a stage that keeps data are kept six years: HIPAA's documentation
+ * retention (45 CFR 164.316(b)(2)(i)).
+ */
+export const ACCESS_LOG_DAYS_KEPT = 6 * 365 + 2;
+
 /** Settings every bucket here shares: no public access, no ACLs, TLS 1.2+ only. */
 function lockedDown(removalPolicy: RemovalPolicy): s3.BucketProps {
   return {
@@ -40,6 +46,10 @@ export function accessLogBucketProps(removalPolicy: RemovalPolicy, retainData: b
   return {
     ...lockedDown(removalPolicy),
     encryption: s3.BucketEncryption.S3_MANAGED,
-    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(retainData ? 365 : 30) }],
+    // Versioned so that a deleted or overwritten log object can be recovered (HIPAA 164.312(c)).
+    versioned: true,
+    lifecycleRules: [
+      { id: 'expire-access-logs', expiration: Duration.days(retainData ? ACCESS_LOG_DAYS_KEPT : 30), noncurrentVersionExpiration: Duration.days(30) },
+    ],
   };
 }

@@ -97,10 +97,16 @@ describe('no public access', () => {
     });
   });
 
-  test('the search domain sits in private subnets with no resource policy', () => {
+  test('the search domain sits in private subnets; its policy names the three Lambda roles and this stage\'s indexes only', () => {
     const [[, domain] = ['', {}]] = resourcesOf(template, 'AWS::OpenSearchService::Domain');
     expect(domain.Properties?.['VPCOptions']).toEqual({ SubnetIds: [expect.anything()], SecurityGroupIds: [expect.anything()] });
-    expect(domain.Properties?.['AccessPolicies']).toBeUndefined();
+    const [statement, ...others] = (domain.Properties?.['AccessPolicies'] as { Statement: { Effect: string; Principal: { AWS: unknown[] }; Resource: unknown[] }[] }).Statement;
+    expect(others).toEqual([]);
+    const roles = [REST_FUNCTION, GRAPHQL_FUNCTION, STREAM_FUNCTION].map((name) => ({ 'Fn::GetAtt': [functionNamed(template, name).roleId, 'Arn'] }));
+    expect(statement?.Principal.AWS).toEqual(expect.arrayContaining(roles));
+    expect(statement?.Principal.AWS).toHaveLength(3);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/domain\/fhir-dev\/fhir-dev\*/);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/domain\/fhir-dev\/_bulk/);
   });
 
   test('the search domain admits HTTPS from the Lambdas security group only', () => {
