@@ -1,14 +1,17 @@
 // Index extraction, once, in the core (DESIGN.md: Search, shared between backends): every R4
-// search parameter of the resource's type, evaluated with the reference FHIRPath engine and its
-// R4 model (choice types such as Observation.value[x] need the model), each expression compiled
-// once and cached. The expressions come pre-rewritten from the generator so that evaluation is
-// synchronous (no resolve(), no `as` on collections).
+// search parameter of the resource's type. The expressions come pre-rewritten from the generator
+// so that evaluation is synchronous (no resolve(), no `as` on collections). They run as plain
+// functions compiled from the FHIRPath subset the R4 parameters use (fhirpath-compile.ts, about
+// ten times faster: issue 11, BENCHMARKS.md), and with the reference engine, fhirpath.js and its
+// R4 model, for anything outside that subset; `engine: 'fhirpath'` runs everything on the
+// reference engine (the oracle of test/search/compiled-extraction.test.ts).
 import { compile } from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import { isJsonObject, type JsonValue, type Resource } from '../fhir-types';
 import { valuesOf, type TypedValue } from './extract-values';
 import type { IndexEntry } from './index-entry';
 import type { SearchParameterDefinition } from './parameter-types';
+import { compileSubset, OutsideSubset, rootItem, typedValues, type CompiledExpression, type CompiledItem } from './fhirpath-compile';
 import { baseSearchParameters, type SearchParameterRegistry } from './parameters';
 import { canonicalUnit, UCUM } from './ucum';
 
@@ -82,6 +85,48 @@ function compositeValues(code: string, def: SearchParameterDefinition, resource:
     if (lists.some((l) => l.length === 0)) continue;
     for (const components of cartesian(lists)) out.push({ type: 'composite', param: code, components });
   }
+  return out;
+}
+
+const compiledCache = new Map<string, CompiledExpression | null>();
+
+function compiledFor(expression: string): CompiledExpression | null {
+  let fn = compiledCache.get(expression);
+  if (fn === undefined) {
+    fn = compileSubset(expression) ?? null;
+    compiledCache.set(expression, fn);
+  }
+  return fn;
+}
+
+/** The parameter's values through compiled expressions, or null when one is outside the subset. */
+function compiledValues(code: string, def: SearchParameterDefinition, root: CompiledItem): IndexEntry[] | null {
+  if (def.expression === undefined) return [];
+  const main = compiledFor(def.expression);
+  if (main === null) return null;
+  if (def.type !== 'composite') {
+    const out: IndexEntry[] = [];
+    for (const value of typedValues(main([root]))) for (const entry of valuesOf(def.type, code, value)) out.push(entry);
+    return out;
+  }
+  if (def.component === undefined) return [];
+  const components = def.component.map((c) => ({ c, fn: compiledFor(c.expression) }));
+  if (components.some((x) => x.fn === null)) return null;
+  const out: IndexEntry[] = [];
+  for (const item of main([root])) {
+    const lists = components.map(({ c, fn }) => typedValues(fn === null ? [] : fn([item])).flatMap((v) => valuesOf(c.type, c.code, v)));
+    if (lists.some((l) => l.length === 0)) continue;
+    for (const parts of cartesian(lists)) out.push({ type: 'composite', param: code, components: parts });
+  }
+  return out;
+}
+
+/** The parameter's values through fhirpath.js. */
+function fhirpathValues(code: string, def: SearchParameterDefinition, resource: Resource): IndexEntry[] {
+  if (def.type === 'composite') return compositeValues(code, def, resource);
+  if (def.expression === undefined) return [];
+  const out: IndexEntry[] = [];
+  for (const value of evaluatorFor(def.expression)(resource)) out.push(...valuesOf(def.type, code, value));
   return out;
 }
 
@@ -171,21 +216,32 @@ function mayHaveValues(expression: string, resource: Resource, keys: readonly st
   });
 }
 
+export interface ExtractOptions {
+  /** `fhirpath`: every expression on fhirpath.js (the reference the compiled functions are tested against). */
+  readonly engine?: 'compiled' | 'fhirpath';
+}
+
 /**
  * Index values of every search parameter of the resource's type. Throws only on programming
  * errors; a value the engine cannot interpret is skipped, not fatal (a write must not fail on it).
  */
-export function extractIndexEntries(resource: Resource, registry: SearchParameterRegistry = baseSearchParameters): IndexEntry[] {
+export function extractIndexEntries(resource: Resource, registry: SearchParameterRegistry = baseSearchParameters, options: ExtractOptions = {}): IndexEntry[] {
   const out: IndexEntry[] = [];
   const keys = Object.keys(resource);
+  const root = options.engine === 'fhirpath' ? undefined : rootItem(resource);
   for (const [code, def] of registry.searchParametersFor(resource.resourceType)) {
     if (def.expression !== undefined && !mayHaveValues(def.expression, resource, keys)) continue;
     try {
-      if (def.type === 'composite') {
-        out.push(...compositeValues(code, def, resource));
-      } else if (def.expression !== undefined) {
-        for (const value of evaluatorFor(def.expression)(resource)) out.push(...valuesOf(def.type, code, value));
+      let values: IndexEntry[] | null = null;
+      if (root !== undefined) {
+        try {
+          values = compiledValues(code, def, root);
+        } catch (e) {
+          // Data the subset does not model (see fhirpath-compile.ts): the reference engine decides.
+          if (!(e instanceof OutsideSubset)) throw e;
+        }
       }
+      for (const entry of values ?? fhirpathValues(code, def, resource)) out.push(entry);
     } catch {
       // The engine refused this element's data (the resource is validated before it gets here,
       // so this is an odd corner): the parameter gets no value rather than failing the write.
