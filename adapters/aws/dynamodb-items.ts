@@ -6,6 +6,7 @@
 // history-instance in sort-key order is commit order even when clocks step back.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Resource } from '../../core/fhir-types';
+import { storedVersionFromJson } from '../../core/format/json-text';
 import type { StoredVersion } from '../../core/ports/resource-store';
 import type { IndexEntry } from '../../core/search/index-entry';
 
@@ -126,9 +127,7 @@ function decodeText(plain: unknown, gzipped: unknown): string | undefined {
   return undefined;
 }
 
-function decodeBody(body: unknown, gz: unknown): Resource | undefined {
-  const json = decodeText(body, gz);
-  if (json === undefined) return undefined;
+function parseBody(json: string): Resource {
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Stored body is not a JSON object');
   return parsed as Resource;
@@ -143,13 +142,9 @@ function text(item: Record<string, unknown>, name: string): string {
 /** A stored item (current or version) as the port's StoredVersion. */
 export function toStoredVersion(item: Record<string, unknown>): StoredVersion {
   const deleted = item.del === true;
-  return {
-    resourceType: text(item, 'rt'),
-    id: text(item, 'rid'),
-    versionId: text(item, 'vid'),
-    lastUpdated: text(item, 'lu'),
-    resource: deleted ? undefined : decodeBody(item.body, item.gz),
-  };
+  const key = { resourceType: text(item, 'rt'), id: text(item, 'rid'), versionId: text(item, 'vid'), lastUpdated: text(item, 'lu') };
+  // The body's text is sent as is; the resource is parsed only when something reads it.
+  return storedVersionFromJson(key, deleted ? undefined : decodeText(item.body, item.gz), parseBody);
 }
 
 export function tenantOf(item: Record<string, unknown>): string {

@@ -1,5 +1,6 @@
 // Conversions between rows of the store's tables (sqlite-schema.ts) and the port's types.
 import { isJsonObject, type Resource } from '../../core/fhir-types';
+import { storedVersionFromJson } from '../../core/format/json-text';
 import type { StoredVersion } from '../../core/ports/resource-store';
 
 /** The columns shared by resource_version and resource_current. */
@@ -20,14 +21,10 @@ export interface HistoryRow extends VersionRow {
 
 export const versionColumns = 'resource_type, id, version_id, last_updated, deleted, resource';
 
+/** The stored text is sent as is; the resource is parsed only when something reads it. */
 export function toStoredVersion(row: VersionRow): StoredVersion {
-  return {
-    resourceType: row.resource_type,
-    id: row.id,
-    versionId: row.version_id,
-    lastUpdated: row.last_updated,
-    resource: row.deleted === 1 || row.resource === null ? undefined : parseResource(row.resource),
-  };
+  const key = { resourceType: row.resource_type, id: row.id, versionId: row.version_id, lastUpdated: row.last_updated };
+  return storedVersionFromJson(key, row.deleted === 1 || row.resource === null ? undefined : row.resource, parseResource);
 }
 
 function parseResource(json: string): Resource {

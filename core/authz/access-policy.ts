@@ -46,6 +46,12 @@ export interface AccessPolicy {
   assertAllowed(ctx: RequestContext, interaction: Interaction, resourceType: string | undefined): void;
   /** Whether the caller may see this resource (used for includes, references, history, subscriptions). */
   canRead(ctx: RequestContext, resource: Resource): boolean;
+  /**
+   * True when the caller may read every resource of the type whatever its content, so that a
+   * read can skip parsing the stored JSON to decide (issue 11). Optional: without it, or when it
+   * answers false, canRead decides on the parsed resource.
+   */
+  canReadType?(ctx: RequestContext, resourceType: string): boolean;
   /** Whether the caller may write this resource content (e.g. patient compartment of a SMART patient scope). */
   canWrite(ctx: RequestContext, resource: Resource): boolean;
   /** Restrictions to apply inside a search over the type, or undefined for none. */
@@ -67,6 +73,7 @@ export interface AccessPolicy {
 export const allowAllPolicy: AccessPolicy = {
   assertAllowed: () => undefined,
   canRead: () => true,
+  canReadType: () => true,
   canWrite: () => true,
   searchRestriction: () => undefined,
   allowedResourceTypes: () => '*',

@@ -115,6 +115,11 @@ export class GrantPolicy implements AccessPolicy {
     return this.can(ctx, resource, ['read']);
   }
 
+  canReadType(ctx: RequestContext, resourceType: string): boolean {
+    if (!isTenantAllowed(ctx.principal, ctx.tenant, this.options.multiTenancy)) return false;
+    return accessTo(this.grants(ctx.principal), resourceType, ['read']).unrestricted;
+  }
+
   canWrite(ctx: RequestContext, resource: Resource): boolean {
     return this.can(ctx, resource, WRITE_INTERACTIONS);
   }

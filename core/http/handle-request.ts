@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../core-deps';
 import { FhirError, outcome, toFhirError } from '../errors/fhir-error';
+import { jsonText } from '../format/json-text';
 import { applySubset, parseSubset } from '../format/subset';
 import { processBundle } from '../interactions/bundle';
 import { capabilities } from '../interactions/capabilities';
@@ -58,7 +59,10 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
   const conditionalQuery = (): string => new URLSearchParams(query.map(([k, v]): [string, string] => [k, v])).toString();
   const subset = (result: InteractionResult): InteractionResult => {
     const spec = parseSubset(query);
-    return result.resource ? { ...result, resource: applySubset(result.resource, spec) } : result;
+    if (spec.summary === undefined && spec.elements === undefined) return result;
+    if (!result.resource) return result;
+    const { json: _stored, ...rest } = result;
+    return { ...rest, resource: applySubset(result.resource, spec) };
   };
   switch (r.kind) {
     case 'capabilities':
@@ -211,7 +215,10 @@ function render(req: FhirRequest, result: InteractionResult, negotiated: Negotia
   if (result.status === 304) return { status: 304, headers };
   const isWrite = req.method !== 'GET' && req.method !== 'HEAD';
   const mode = isWrite ? preferReturn(req) : 'representation';
-  const body = mode === 'minimal' ? undefined
+  // Stored JSON text is sent as it is (issue 11); `resource` is then not read, so not parsed.
+  const stored = mode === 'representation' && !negotiated.pretty ? result.json : undefined;
+  const body = stored !== undefined ? stored
+    : mode === 'minimal' ? undefined
     : mode === 'OperationOutcome' ? (result.outcome ?? outcome('information', 'informational', `${req.method} succeeded with status ${result.status}`))
     : (result.resource ?? result.outcome);
   if (body === undefined || req.method === 'HEAD') {
@@ -219,7 +226,7 @@ function render(req: FhirRequest, result: InteractionResult, negotiated: Negotia
     return { status: result.status, headers };
   }
   headers['content-type'] = `${negotiated.contentType}; charset=utf-8`;
-  return { status: result.status, headers, body: JSON.stringify(body, null, negotiated.pretty ? 2 : undefined) };
+  return { status: result.status, headers, body: typeof body === 'string' ? body : jsonText(body, negotiated.pretty) };
 }
 
 export interface ErrorContext {

@@ -41,5 +41,8 @@ export async function binaryBytes(deps: CoreDeps, ctx: RequestContext, version: 
 export async function withBinaryData(deps: CoreDeps, ctx: RequestContext, version: StoredVersion): Promise<StoredVersion> {
   if (version.resourceType !== 'Binary' || version.resource === undefined || typeof version.resource['data'] === 'string') return version;
   const bytes = await binaryBytes(deps, ctx, version);
-  return bytes === undefined ? version : { ...version, resource: { ...version.resource, data: Buffer.from(bytes).toString('base64') } };
+  if (bytes === undefined) return version;
+  // The stored text lacks `data`: the derived version has no `json`, so it is serialized whole.
+  const { json: _stored, ...rest } = version;
+  return { ...rest, resource: { ...version.resource, data: Buffer.from(bytes).toString('base64') } };
 }

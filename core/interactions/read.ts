@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
+import type { Resource } from '../fhir-types';
 import type { StoredVersion } from '../ports/resource-store';
 import type { RequestContext } from '../request';
 import { withBinaryData } from './binary-content';
@@ -38,12 +39,16 @@ export async function storedVersion(
  */
 export function respondWithVersion(deps: CoreDeps, ctx: RequestContext, version: StoredVersion | undefined, label: string, headers: ConditionalReadHeaders): InteractionResult {
   if (!version) throw new FhirError('NOT_FOUND', `${label} is not known`);
-  if (!version.resource) {
+  // A version with stored text is no tombstone: checking `resource` would parse it.
+  if (version.json === undefined && !version.resource) {
     throw new FhirError('GONE', `${label} was deleted (version ${version.versionId})`, {
       headers: { etag: `W/"${version.versionId}"`, 'last-modified': new Date(version.lastUpdated).toUTCString() },
     });
   }
-  if (!deps.access.canRead(ctx, version.resource)) throw new FhirError('FORBIDDEN', `Not allowed to read ${label}`);
+  // Reading the content to decide is needed only when the policy limits the type (compartments).
+  if (!(deps.access.canReadType?.(ctx, version.resourceType) ?? false) && !deps.access.canRead(ctx, version.resource as Resource)) {
+    throw new FhirError('FORBIDDEN', `Not allowed to read ${label}`);
+  }
   const versionInfo = { versionId: version.versionId, lastUpdated: version.lastUpdated };
   if (headers.ifNoneMatch !== undefined) {
     const tags = headers.ifNoneMatch.split(',').map((t) => t.trim());
@@ -55,5 +60,15 @@ export function respondWithVersion(deps: CoreDeps, ctx: RequestContext, version:
       return { status: 304, version: versionInfo };
     }
   }
-  return { status: 200, resource: version.resource, version: versionInfo };
+  if (version.json === undefined) return { status: 200, resource: version.resource, version: versionInfo };
+  // The stored text goes out as is; the resource is parsed only if something reads it.
+  const stored = version;
+  return {
+    status: 200,
+    json: version.json,
+    get resource(): Resource | undefined {
+      return stored.resource;
+    },
+    version: versionInfo,
+  };
 }

@@ -10,6 +10,13 @@ export interface StoredVersion {
   readonly lastUpdated: string;
   /** Undefined for a delete tombstone. */
   readonly resource: Resource | undefined;
+  /**
+   * The resource as the JSON text the store holds (meta stamped), when the store keeps it as
+   * text: responses send it without a parse/stringify round trip (issue 11). Stores that set it
+   * parse `resource` from it on first access (core/format/json-text.ts). Whoever derives a
+   * version with another resource (e.g. Binary data filled in) must drop it.
+   */
+  readonly json?: string;
 }
 
 /**

@@ -7,7 +7,8 @@ import { PATIENT_COMPARTMENT } from '../authz/patient-compartment-table';
 import type { CoreConfig } from '../config';
 import { applySubset } from '../format/subset';
 import type { Bundle, BundleEntry, Resource } from '../fhir-types';
-import type { ResourceKey, ResourceStore } from '../ports/resource-store';
+import { storedEntry } from '../format/json-text';
+import type { ResourceKey, ResourceStore, StoredVersion } from '../ports/resource-store';
 import type { SearchIndex } from '../ports/search-index';
 import type { RequestContext } from '../request';
 import type { CompartmentCondition, Condition, SearchQuery, TotalMode } from './ast';
@@ -87,13 +88,21 @@ export function emptySearchset(): Bundle {
   return { resourceType: 'Bundle', type: 'searchset', total: 0 };
 }
 
-async function readAll(runtime: SearchRuntime, ctx: RequestContext, keys: readonly ResourceKey[]): Promise<Resource[]> {
+async function readAll(runtime: SearchRuntime, ctx: RequestContext, keys: readonly ResourceKey[]): Promise<StoredVersion[]> {
   if (keys.length === 0) return [];
   const versions = await runtime.store.readMany(ctx.tenant, keys);
-  const out: Resource[] = [];
+  const out: StoredVersion[] = [];
+  const readable = new Map<string, boolean>();
   for (const v of versions) {
-    // A resource the policy hides is left out (DESIGN.md: includes never leak).
-    if (v?.resource !== undefined && runtime.access.canRead(ctx, v.resource)) out.push(v.resource);
+    if (v === undefined || (v.json === undefined && v.resource === undefined)) continue;
+    // A resource the policy hides is left out (DESIGN.md: includes never leak); its content is
+    // read (parsed) only when the policy limits its type.
+    let wholeType = readable.get(v.resourceType);
+    if (wholeType === undefined) {
+      wholeType = runtime.access.canReadType?.(ctx, v.resourceType) ?? false;
+      readable.set(v.resourceType, wholeType);
+    }
+    if (wholeType || (v.resource !== undefined && runtime.access.canRead(ctx, v.resource))) out.push(v);
   }
   return out;
 }
@@ -141,11 +150,14 @@ export async function runSearch(runtime: SearchRuntime, ctx: RequestContext, par
   const page = await runtime.index.search(ctx.tenant, query);
   const [matches, included] = await Promise.all([readAll(runtime, ctx, page.matches), readAll(runtime, ctx, page.included)]);
   const subset = { ...(parsed.summary !== undefined ? { summary: parsed.summary } : {}), ...(parsed.elements !== undefined ? { elements: parsed.elements } : {}) };
-  const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
-    fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
-    resource: mode === 'match' ? applySubset(resource, subset) : resource,
-    search: { mode },
-  });
+  const subsetting = subset.summary !== undefined || subset.elements !== undefined;
+  const entry = (version: StoredVersion, mode: 'match' | 'include'): BundleEntry => {
+    const fullUrl = `${ctx.baseUrl}/${version.resourceType}/${version.id}`;
+    // Stored text goes into the response as is unless _summary/_elements reshape the resource.
+    if (version.json !== undefined && (mode === 'include' || !subsetting)) return storedEntry(fullUrl, version, version.json, mode);
+    const resource = version.resource as Resource;
+    return { fullUrl, resource: mode === 'match' ? applySubset(resource, subset) : resource, search: { mode } };
+  };
   const entries: BundleEntry[] = [...matches.map((r) => entry(r, 'match')), ...included.map((r) => entry(r, 'include'))];
   if (parsed.ignored.length > 0) {
     entries.push({

@@ -51,7 +51,27 @@ function describeReadContract(ctx: () => ContractContext): void {
 
       const read = await store.read(tenant, 'Patient', 'p1');
 
-      expect(read).toEqual({ resourceType: 'Patient', id: 'p1', versionId: '1', lastUpdated: '2024-02-03T04:05:06.789Z', resource });
+      expect({ ...read, json: undefined }).toEqual({ resourceType: 'Patient', id: 'p1', versionId: '1', lastUpdated: '2024-02-03T04:05:06.789Z', resource, json: undefined });
+    });
+
+    test('read, vread, readMany and history carry the stored JSON text, which parses to the resource (issue 11)', async () => {
+      const { store, tenant } = ctx();
+      const resource = patient('p1', '1', '2024-02-03T04:05:06.789Z', 'Müller 山田 "quoted"');
+      await store.commit(tenant, [{ resourceType: 'Patient', id: 'p1', expectedVersionId: null, versionId: '1', lastUpdated: '2024-02-03T04:05:06.789Z', resource, index: [] }]);
+
+      const versions = [
+        await store.read(tenant, 'Patient', 'p1'),
+        await store.vread(tenant, 'Patient', 'p1', '1'),
+        ...(await store.readMany(tenant, [{ resourceType: 'Patient', id: 'p1' }])),
+        ...(await store.history(tenant, { resourceType: 'Patient', id: 'p1', count: 10 })).versions,
+      ];
+
+      expect(versions).toHaveLength(4);
+      for (const version of versions) {
+        expect(typeof version?.json).toBe('string');
+        expect(JSON.parse(version?.json ?? 'null')).toEqual(resource);
+        expect(version?.resource).toEqual(resource);
+      }
     });
 
     test('vread returns every version after updates, and undefined for an unknown version', async () => {
