@@ -7,9 +7,6 @@ import {
   isObjectType,
   subscribe,
   getOperationAST,
-  parse,
-  specifiedRules,
-  validate,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -21,6 +18,7 @@ import { read } from '../core/interactions/read';
 import { formatGraphqlError, toGraphqlError } from './errors';
 import { createExecutableSchema } from './executable-schema';
 import { indexContainers } from './contained-references';
+import { DocumentCache, type DocumentCacheStats } from './document-cache';
 import { createGraphqlContext } from './graphql-context';
 import { defaultQueryLimits, queryLimitsRule, type QueryLimits } from './limits';
 import { schemaSdl, type SchemaOptions } from './schema/load';
@@ -57,6 +55,8 @@ export interface GraphqlService {
    * change), a query or mutation a single response.
    */
   operate(request: GraphqlRequest, ctx: RequestContext): Promise<AsyncIterableIterator<GraphqlResponse> | GraphqlResponse>;
+  /** Parsed and validated documents by query text (resolvers/document-cache.ts). */
+  readonly documents: { stats(): DocumentCacheStats };
 }
 
 function requestError(message: string): GraphqlResponse {
@@ -67,6 +67,7 @@ function requestError(message: string): GraphqlResponse {
 export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOptions = {}): GraphqlService {
   const schema = createExecutableSchema(schemaSdl(options));
   const limits = options.limits ?? defaultQueryLimits;
+  const documents = new DocumentCache();
 
   const resourceSchemas = new Map<string, GraphQLSchema>();
   /** The schema whose query root is one resource type, for instance-level $graphql. */
@@ -82,7 +83,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
   };
 
   const run = async (target: GraphQLSchema, rootValue: unknown, document: DocumentNode, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, operationName?: string): Promise<ExecutionResult> => {
-    const errors = validate(target, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
+    const errors = documents.validate(target, document, [queryLimitsRule(limits, variables)]);
     if (errors.length > 0) return { errors };
     const operation = getOperationAST(document, operationName);
     if (operation?.operation === 'subscription') {
@@ -97,7 +98,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
     if (typeof request.query !== 'string' || request.query.trim() === '') return requestError('The request has no query');
     let document: DocumentNode;
     try {
-      document = parse(request.query);
+      document = documents.parse(request.query);
     } catch (error) {
       if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
       throw error;
@@ -118,7 +119,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
   const operate = async (request: GraphqlRequest, ctx: RequestContext): Promise<AsyncIterableIterator<GraphqlResponse> | GraphqlResponse> => {
     let document: DocumentNode;
     try {
-      document = parse(request.query);
+      document = documents.parse(request.query);
     } catch (error) {
       if (error instanceof GraphQLError) return { errors: [error.toJSON()] };
       throw error;
@@ -126,7 +127,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (operation?.operation !== 'subscription') return respond(request, ctx, () => Promise.resolve({ schema, rootValue: undefined }));
     const variables = request.variables ?? {};
-    const errors = validate(schema, document, [...specifiedRules, queryLimitsRule(limits, variables)]);
+    const errors = documents.validate(schema, document, [queryLimitsRule(limits, variables)]);
     if (errors.length > 0) return { errors: errors.map(formatGraphqlError) };
     const contextValue = createGraphqlContext(deps, ctx);
     const result = await subscribe({ schema, document, variableValues: variables, operationName: request.operationName ?? null, contextValue });
@@ -139,6 +140,7 @@ export function createGraphqlService(deps: CoreDeps, options: GraphqlServiceOpti
 
   return {
     schema,
+    documents,
     operate,
     executeDocument: (document, variables, ctx, operationName) => run(schema, undefined, document, variables, ctx, operationName),
     execute: (request, ctx) => respond(request, ctx, () => Promise.resolve({ schema, rootValue: undefined })),

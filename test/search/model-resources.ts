@@ -44,7 +44,7 @@ function reference(targets: readonly string[] | undefined, v: number): Record<st
   return out;
 }
 
-function fill(type: TypeDefinition, v: number, depth: number, path: string): Record<string, unknown> {
+function fill(type: TypeDefinition, v: number, depth: number, path: string, maxDepth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const element of type.elements.values()) {
     if (SKIPPED.has(element.name)) continue;
@@ -55,7 +55,7 @@ function fill(type: TypeDefinition, v: number, depth: number, path: string): Rec
     const count = element.isArray && depth <= 1 ? 2 : 1;
     const values: unknown[] = [];
     for (let i = 0; i < count; i++) {
-      const value = valueOf(t.code, t.targets, element, v + i, depth, `${path}.${element.name}`);
+      const value = valueOf(t.code, t.targets, element, v + i, depth, `${path}.${element.name}`, maxDepth);
       if (value !== undefined) values.push(value);
     }
     if (values.length === 0) continue;
@@ -64,9 +64,9 @@ function fill(type: TypeDefinition, v: number, depth: number, path: string): Rec
   return out;
 }
 
-function valueOf(code: string, targets: readonly string[] | undefined, element: ElementDefinition, v: number, depth: number, path: string): unknown {
+function valueOf(code: string, targets: readonly string[] | undefined, element: ElementDefinition, v: number, depth: number, path: string, maxDepth: number): unknown {
   if (isPrimitiveType(code)) return primitive(code, v, element, path);
-  if (depth >= 4) return undefined;
+  if (depth >= maxDepth) return undefined;
   if (code === 'Reference') return reference(targets, v);
   if (code === 'Resource') return { resourceType: 'Patient', id: `inner${v}`, name: [{ family: 'Inner' }], birthDate: '1970' };
   if (code === 'Quantity' || code === 'Age' || code === 'Duration' || code === 'SimpleQuantity' || code === 'Distance' || code === 'Count') {
@@ -76,18 +76,18 @@ function valueOf(code: string, targets: readonly string[] | undefined, element: 
   }
   const def = element.children ?? getTypeDefinition(code);
   if (def === undefined) return undefined;
-  const value = fill(def, v, depth + 1, path);
+  const value = fill(def, v, depth + 1, path, maxDepth);
   return Object.keys(value).length === 0 ? undefined : value;
 }
 
-/** `variants` resources of every concrete R4 resource type. */
-export function modelResources(variants: number): Resource[] {
+/** `variants` resources of every concrete R4 resource type, complex values nested `maxDepth` deep. */
+export function modelResources(variants: number, maxDepth = 4): Resource[] {
   const out: Resource[] = [];
   for (const resourceType of resourceTypes) {
     const def = getTypeDefinition(resourceType);
     if (def === undefined) continue;
     for (let v = 0; v < variants; v++) {
-      const body = fill(def, v, 0, resourceType);
+      const body = fill(def, v, 0, resourceType, maxDepth);
       delete body['resourceType'];
       out.push({ ...body, resourceType, id: `${resourceType.toLowerCase()}-${v}` } as Resource);
     }
