@@ -5,6 +5,7 @@ import { generateDefinitions } from './generate-definitions';
 import { generateGraphqlSchema } from './generate-graphql-schema';
 import { generateSearchParameters } from './generate-search-parameters';
 import { generateSummaryElements } from './generate-summary-elements';
+import { generateTerminology } from './generate-terminology';
 import { runGenerators, type Generator } from './lib/generated-file';
 
 const generators: readonly Generator[] = [
@@ -12,6 +13,7 @@ const generators: readonly Generator[] = [
   generateGraphqlSchema,
   generateSearchParameters,
   generateSummaryElements,
+  generateTerminology,
 ];
 
 runGenerators(generators, { root: path.resolve(__dirname, '..'), check: process.argv.includes('--check') }).then(

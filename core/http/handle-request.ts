@@ -16,6 +16,10 @@ import { conditionalUpdate, update } from '../interactions/update';
 import { vread } from '../interactions/vread';
 import { everythingOperation } from '../operations/everything';
 import { validateOperation } from '../operations/validate';
+import { codeSystemLookup } from '../operations/code-system-lookup';
+import { codeSystemSubsumes } from '../operations/code-system-subsumes';
+import { validateCode } from '../operations/validate-code';
+import { valueSetExpand } from '../operations/value-set-expand';
 import type { FhirRequest, FhirResponse } from '../request';
 import { bodyKind, FHIR_JSON, negotiate, type Negotiated } from './negotiation';
 import { parseJsonBody } from './parse-json';
@@ -109,6 +113,13 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
     case 'operation':
       if (r.name === 'validate' && req.method === 'POST') return validateOperation(deps, ctx, r.type, r.id, resourceBody(deps, req), query);
       if (r.name === 'everything' && r.type === 'Patient' && req.method !== 'POST') return everythingOperation(deps, ctx, r.id, query);
+      if (r.type === 'CodeSystem' || r.type === 'ValueSet') {
+        const body = req.method === 'POST' ? resourceBody(deps, req) : undefined;
+        if (r.name === 'lookup' && r.type === 'CodeSystem') return codeSystemLookup(deps, ctx, r.id, query, body);
+        if (r.name === 'subsumes' && r.type === 'CodeSystem') return codeSystemSubsumes(deps, ctx, r.id, query, body);
+        if (r.name === 'expand' && r.type === 'ValueSet') return valueSetExpand(deps, ctx, r.id, query, body);
+        if (r.name === 'validate-code') return validateCode(deps, ctx, r.type, r.id, query, body);
+      }
       throw new FhirError('NOT_IMPLEMENTED', `The operation $${r.name} is not supported ${r.type ? `on ${r.type}${r.id ? ' instances' : ''}` : 'at the system level'}${r.name === 'validate' ? ' with this method; POST the resource' : ''}`);
     case 'bundle':
       return processBundle(deps, ctx, resourceBody(deps, req), (sub) => handleRequest(deps, info, sub));

@@ -1,7 +1,11 @@
 import type { CoreDeps } from '../core-deps';
 import type { Resource } from '../fhir-types';
 import type { RequestContext } from '../request';
+import { EXTERNAL_CODE_SYSTEMS } from '../terminology/terminology';
 import type { InteractionResult } from './result';
+
+/** Issue 14: what the terminology operations cover, and what they do not. */
+const TERMINOLOGY_NOTE = `Terminology ($lookup, $expand, $validate-code, $subsumes, and the token modifiers) covers the R4 code systems and value sets, those of the loaded IG packages, and CodeSystem/ValueSet resources stored here. ${Object.values(EXTERNAL_CODE_SYSTEMS).join(', ')} are not bundled: requests needing them answer 501 not-supported.`;
 
 const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
 
@@ -25,9 +29,10 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
     rest: [
       {
         mode: 'server',
-        ...(deps.config.limitations && deps.config.limitations.length > 0
-          ? { documentation: `Limitations of this deployment: ${deps.config.limitations.join(' ')}` }
-          : {}),
+        documentation: [
+          ...(deps.config.limitations && deps.config.limitations.length > 0 ? [`Limitations of this deployment: ${deps.config.limitations.join(' ')}`] : []),
+          TERMINOLOGY_NOTE,
+        ].join(' '),
         resource: deps.resourceTypes.map((type) => ({
           type,
           interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
@@ -50,6 +55,10 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
           { name: 'graphql', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-graphql' },
           { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
           { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+          { name: 'lookup', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup' },
+          { name: 'subsumes', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes' },
+          { name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' },
+          { name: 'validate-code', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code' },
         ],
       },
     ],

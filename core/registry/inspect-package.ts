@@ -3,11 +3,10 @@
 // request time (the registry, the expression compiler, the profile checks), not from a list.
 import { isJsonObject, type Resource } from '../fhir-types';
 import { evaluatorFor } from '../search/extract';
+import { EXTERNAL_CODE_SYSTEMS } from '../terminology/terminology';
 import type { IgPackage } from './ig-package';
 import { createRegistry, type DefinitionRegistry } from './registry';
 
-/** Code systems too large to bundle: bindings to them cannot be checked here (issue 14, Terminology). */
-export const EXTERNAL_CODE_SYSTEMS: ReadonlySet<string> = new Set(['http://snomed.info/sct', 'http://loinc.org', 'http://www.nlm.nih.gov/research/umls/rxnorm']);
 
 export interface InspectionLine {
   readonly section: 'profiles' | 'extensions' | 'search parameters' | 'value sets' | 'code systems';
@@ -51,7 +50,7 @@ function valueSetGaps(r: Resource, registry: DefinitionRegistry): string[] {
   const gaps: string[] = [];
   for (const inc of includes) {
     const system = typeof inc['system'] === 'string' ? inc['system'] : undefined;
-    if (system !== undefined && EXTERNAL_CODE_SYSTEMS.has(system)) gaps.push(`includes ${system}, which is not bundled: codes from it cannot be checked`);
+    if (system !== undefined && EXTERNAL_CODE_SYSTEMS[system] !== undefined) gaps.push(`includes ${system}, which is not bundled: codes from it cannot be checked`);
     else if (system !== undefined && !Array.isArray(inc['concept']) && registry.codeSystem(system) === undefined) gaps.push(`includes all of ${system}, whose CodeSystem is not in the loaded packages`);
     if (Array.isArray(inc['filter']) && inc['filter'].length > 0) gaps.push(`filters on ${system ?? '?'} are not evaluated`);
   }
