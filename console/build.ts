@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type OutputFile } from 'esbuild';
+import { build, buildSync, type BuildOptions, type OutputFile } from 'esbuild';
 
 export interface ConsoleAsset {
   readonly contentType: string;
@@ -36,24 +36,31 @@ function assetOf(file: OutputFile): [string, ConsoleAsset] {
   return [name, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream', body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }];
 }
 
+const OPTIONS: BuildOptions & { write: false } = {
+  entryPoints: { console: join(WEB, 'console-main.ts'), graphiql: join(WEB, 'graphiql-main.tsx') },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+  outdir: '/console-assets',
+  write: false,
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Fonts and images referenced from CSS travel inside it: one file per kind, no extra routes.
+  loader: { '.woff2': 'dataurl', '.woff': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl', '.png': 'dataurl' },
+  legalComments: 'none',
+  logLevel: 'silent',
+};
+
 /** Bundles both entry points, minified, for browsers of the last few years. */
 export async function buildConsoleAssets(): Promise<ConsoleAssets> {
-  const result = await build({
-    entryPoints: { console: join(WEB, 'console-main.ts'), graphiql: join(WEB, 'graphiql-main.tsx') },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
-    outdir: '/console-assets',
-    write: false,
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    // Fonts and images referenced from CSS travel inside it: one file per kind, no extra routes.
-    loader: { '.woff2': 'dataurl', '.woff': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl', '.png': 'dataurl' },
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
+  const result = await build(OPTIONS);
   return new Map(result.outputFiles.map(assetOf));
+}
+
+/** The same, synchronously: CDK synthesis is synchronous. */
+export function buildConsoleAssetsSync(): ConsoleAssets {
+  return new Map(buildSync(OPTIONS).outputFiles.map(assetOf));
 }
 
 /** Writes the assets to `directory` (the CDK app's S3 source). */

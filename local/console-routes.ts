@@ -4,9 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { buildConsoleAssets, type ConsoleAssets } from '../console/build';
+import { consoleShell } from '../console/page';
 import type { FhirResponse } from '../core/request';
 import { CONSOLE_ASSET_PATH } from '../resolvers/http/graphiql-page';
-import { dataAttributes, escapeAttribute, PAGE_HEADERS } from '../resolvers/http/page-headers';
+import { PAGE_HEADERS } from '../resolvers/http/page-headers';
 import type { LocalApp } from '../wiring/local';
 import type { ExtraRoute } from './http-server';
 import type { RootLinks } from './site-routes';
@@ -28,7 +29,7 @@ const json = (status: number, body: unknown): FhirResponse => ({ status, headers
 
 /** The console's page: a shell whose links work without script, settings in data- attributes. */
 export function consolePage(app: LocalApp, links: RootLinks): FhirResponse {
-  const attributes = dataAttributes({
+  const settings = {
     fhirRoot: app.rootUrl,
     graphqlUrl: links.graphql,
     subscriptionsUrl: links.subscriptions,
@@ -36,26 +37,15 @@ export function consolePage(app: LocalApp, links: RootLinks): FhirResponse {
     multiTenancy: String(app.config.FHIR_MULTI_TENANCY),
     devTokens: String(devTokensAllowed(app)),
     groups: Object.keys(app.accessConfig.groups ?? {}).join(','),
-  });
-  const link = (href: string, label: string): string => `<a href="${escapeAttribute(href)}">${label}</a>`;
-  const body = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>FHIR console</title>
-<link rel="stylesheet" href="${CONSOLE_ASSET_PATH}console.css">
-<script type="module" src="${CONSOLE_ASSET_PATH}console.js"></script>
-</head>
-<body ${attributes}>
-<header class="bar"><a href="#/">FHIR console</a>
-<nav aria-label="Links">${link(links.fhir, 'FHIR base')} ${link(links.metadata, 'CapabilityStatement')} ${link('#/live', 'Live changes')} ${link(links.graphql, 'GraphQL IDE')} ${link(links.docs, 'FHIR R4 docs')}</nav>
-<span id="session" class="session"></span></header>
-<main id="app" tabindex="-1"><noscript>The console needs JavaScript; the links above work without it.</noscript></main>
-</body>
-</html>
-`;
-  return { status: 200, headers: PAGE_HEADERS, body };
+  };
+  const nav = [
+    { href: links.fhir, label: 'FHIR base' },
+    { href: links.metadata, label: 'CapabilityStatement' },
+    { href: '#/live', label: 'Live changes' },
+    { href: links.graphql, label: 'GraphQL IDE' },
+    { href: links.docs, label: 'FHIR R4 docs' },
+  ];
+  return { status: 200, headers: PAGE_HEADERS, body: consoleShell(CONSOLE_ASSET_PATH, settings, nav) };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '::1']);

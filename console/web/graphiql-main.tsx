@@ -25,11 +25,17 @@ function main(): void {
   const status = document.getElementById('session');
   const session = loadSession();
   if (status !== null) status.textContent = session === undefined ? 'Not signed in: requests go without a token.' : `Signed in as ${session.label}`;
+  // AppSync's Cognito authorization takes the bare JWT; the local server takes both forms.
+  const authorization = (): Record<string, string> => {
+    const header = authorizationHeader();
+    return document.body.dataset['authScheme'] === 'bare' && header['authorization'] !== undefined ? { authorization: header['authorization'].replace(/^Bearer /, '') } : header;
+  };
   const fetcher = createGraphiQLFetcher({
     url: config.graphqlUrl,
     // Read the token at each request so a sign-in in another tab applies without a reload.
-    fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authorizationHeader() } }),
-    wsClient: createClient({ url: config.subscriptionsUrl, connectionParams: () => authorizationHeader(), lazy: true }),
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authorization() } }),
+    // Subscriptions speak graphql-ws to the local server; AppSync's realtime protocol is not offered here.
+    ...(config.subscriptionsUrl === '' ? {} : { wsClient: createClient({ url: config.subscriptionsUrl, connectionParams: () => authorizationHeader(), lazy: true }) }),
   });
   createRoot(element).render(<GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} defaultEditorToolsVisibility={false} />);
 }
