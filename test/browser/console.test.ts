@@ -12,7 +12,8 @@ import { CHROMIUM_ARGS, describeWithChromium } from './chromium';
 const ARTIFACTS = join(__dirname, 'artifacts');
 
 describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath) => {
-  jest.setTimeout(120_000);
+  // Generous: GraphiQL is 1.4 MB of script and the shared machine may be busy.
+  jest.setTimeout(240_000);
   let server: TestServer;
   let sockets: GraphqlWebSocket;
   let browser: Browser;
@@ -41,8 +42,12 @@ describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath)
     const patient = await fhir('/Patient', { method: 'POST', body: { resourceType: 'Patient', name: [{ family: 'Quixote', given: ['Alonso'] }], birthDate: '1947-03-01', managingOrganization: { reference: `Organization/${String(organization['id'])}` } } });
     patientId = String(patient['id']);
     await fhir(`/Patient/${patientId}`, { method: 'PUT', body: { ...patient, gender: 'male' } });
+    // Bundle once before the first page (the server builds on first use; `npm start` at start).
+    await fetch(`${origin}/console/graphiql.js`);
     browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage();
+    page.setDefaultTimeout(120_000);
+    page.setDefaultNavigationTimeout(120_000);
     await page.setViewport({ width: 1366, height: 800 });
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -77,7 +82,7 @@ describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath)
     await page.click('form.sign-in button[type=submit]');
     await page.waitForSelector('tr[data-type="Patient"]');
     await page.waitForFunction(() => document.querySelector('tr[data-type="Patient"] td.count')?.textContent === '1');
-    await page.waitForFunction(() => [...document.querySelectorAll('td.count')].every((cell) => cell.textContent !== '…'), { timeout: 60_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('td.count')].every((cell) => cell.textContent !== '…'));
     await shot('02-resource-types');
     expect(await page.$eval('#session', (element) => element.textContent)).toContain('practitioner');
   });
@@ -132,12 +137,12 @@ describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath)
     await page.goto(`${origin}/graphql`, { waitUntil: 'load' });
     await page.waitForSelector('.graphiql-container .graphiql-execute-button');
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => (document.querySelector('.graphiql-response')?.textContent ?? '').includes('Quixote'), { timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector('.graphiql-response')?.textContent ?? '').includes('Quixote'));
     await shot('07-graphiql-result');
     await page.click('[aria-label="Show Documentation Explorer"]');
-    await page.waitForFunction(() => (document.querySelector('.graphiql-doc-explorer')?.textContent ?? '').includes('Root Types'), { timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector('.graphiql-doc-explorer')?.textContent ?? '').includes('Root Types'));
     await page.click('.graphiql-doc-explorer a.graphiql-doc-explorer-type-name');
-    await page.waitForFunction(() => (document.querySelector('.graphiql-doc-explorer')?.textContent ?? '').includes('PatientList'), { timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector('.graphiql-doc-explorer')?.textContent ?? '').includes('PatientList'));
     await shot('08-graphiql-docs');
   });
 });
