@@ -1,7 +1,7 @@
 // Builds the web console and the GraphQL IDE (issue 15) from npm packages with esbuild, in
 // memory: nothing is fetched at run time and nothing generated is committed. The local server
 // builds once, on first use (`npm start` warms it up); the CDK app writes the same files to a
-// directory for the S3 bucket. Bundling takes about a second, far less than committing a
+// directory for the S3 bucket. Bundling takes seconds (BENCHMARKS.md), a better price than committing a
 // multi-megabyte bundle that would have to be checked fresh.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

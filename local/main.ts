@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const sockets = attachGraphqlWebSocket(running.server, () => running.app);
   // Build the GraphQL schema now rather than on the first request.
   graphqlServiceOf(running.app);
-  // Bundle the console and the GraphQL IDE now (about a second) rather than on the first page.
+  // Bundle the console and the GraphQL IDE now (seconds; BENCHMARKS.md) rather than on the first page.
   consoleAssets().catch((error: unknown) => console.error('could not build the web console:', error));
   const lines = [
     `FHIR R4 server listening on ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}`,
