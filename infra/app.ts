@@ -1,6 +1,8 @@
 // The CDK app: `npx aws-cdk@2 deploy` from infra/ (cdk.json), or with `--app "npx tsx infra/app.ts"`
 // from the repository root. Settings come from CDK context (infra/README.md).
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { buildConsoleAssetsSync, writeConsoleAssets } from '../console/build';
 import { INFRA_CONTEXT_KEYS, parseInfraConfig } from './config';
 import { FEATURE_FLAGS } from './feature-flags';
 import { FhirStack } from './fhir-stack';
@@ -21,8 +23,13 @@ if (missing.length > 0) {
   throw new Error(`Lambda entry files not found: ${missing.join(', ')}. Each must export \`${HANDLER_EXPORT}\` (infra/lambda-entries.ts).`);
 }
 
+// The web console is bundled from npm packages at synth time (console/build.ts) for its S3 bucket.
+const consoleAssetsDirectory = join(app.outdir, 'console-assets');
+writeConsoleAssets(buildConsoleAssetsSync(), consoleAssetsDirectory);
+
 new FhirStack(app, `Fhir-${config.stage}`, {
   config,
+  consoleAssetsDirectory,
   description: `FHIR R4 server (${config.stage}): REST on API Gateway, GraphQL on AppSync, DynamoDB, OpenSearch, S3, Cognito`,
   // The account and region of the CLI's credentials, so the VPC spans three zones.
   env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },

@@ -14,12 +14,15 @@ import { StreamProcessor } from './constructs/stream-processor';
 import { UserDirectory } from './constructs/user-directory';
 import { WebFirewall } from './constructs/web-firewall';
 import { DataBackup } from './constructs/data-backup';
+import { WebConsole } from './constructs/web-console';
 import { BUNDLED_FILES, DEFAULT_LAMBDA_ENTRIES, LAMBDA_ENV, lambdaTaskPath, type LambdaEntries } from './lambda-entries';
 
 export interface FhirStackProps extends StackProps {
   readonly config: InfraConfig;
   /** Lambda entry files; defaults to DEFAULT_LAMBDA_ENTRIES. */
   readonly entries?: LambdaEntries;
+  /** The built web console (console/build.ts writeConsoleAssets); without it no console is deployed. */
+  readonly consoleAssetsDirectory?: string;
 }
 
 /**
@@ -93,6 +96,10 @@ export class FhirStack extends Stack {
     new CfnOutput(this, 'GraphqlUrl', { value: graphql.api.graphqlUrl, description: 'AppSync GraphQL endpoint' });
     new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
     new CfnOutput(this, 'AppClientId', { value: users.appClient.userPoolClientId });
+    if (props.consoleAssetsDirectory !== undefined) {
+      const webConsole = new WebConsole(this, 'Console', { assetsDirectory: props.consoleAssetsDirectory, restApiUrl: rest.api.url, graphqlUrl: graphql.api.graphqlUrl, retainData, accessLogs: binaries.accessLogs });
+      new CfnOutput(this, 'ConsoleUrl', { value: `https://${webConsole.distribution.distributionDomainName}/`, description: 'Web console (sign in with a Cognito ID token)' });
+    }
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: processor.deadLetterQueue.queueUrl, description: 'Stream batches that failed every retry' });
   }
 }

@@ -3,6 +3,7 @@ import { graphqlServiceOf } from '../resolvers/http/local-routes';
 import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
 import { IgPackageError } from '../core/registry/ig-package';
 import { ConfigError, parseLocalConfig } from '../wiring/config';
+import { consoleAssets } from './console-routes';
 import { startLocalServer } from './start';
 
 async function main(): Promise<void> {
@@ -12,10 +13,14 @@ async function main(): Promise<void> {
   const sockets = attachGraphqlWebSocket(running.server, () => running.app);
   // Build the GraphQL schema now rather than on the first request.
   graphqlServiceOf(running.app);
+  // Bundle the console and the GraphQL IDE now (seconds; BENCHMARKS.md) rather than on the first page.
+  consoleAssets().catch((error: unknown) => console.error('could not build the web console:', error));
   const lines = [
     `FHIR R4 server listening on ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}`,
     `  CapabilityStatement: ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}/metadata`,
     `  GraphQL:             ${config.FHIR_MULTI_TENANCY ? `${running.rootUrl}/tenant/<tenantId>/$graphql` : `http://${config.HOST}:${running.port}/graphql`} (open it in a browser for the IDE)`,
+    `  Web console:         http://${config.HOST}:${running.port}/ (in a browser)`,
+    `  Health:              http://${config.HOST}:${running.port}/healthz and /readyz`,
     `  Subscriptions:       ws://${config.HOST}:${running.port}/graphql (graphql-ws and the AppSync realtime protocol)`,
     `  Data directory:      ${config.FHIR_DATA_DIR}`,
   ];

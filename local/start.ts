@@ -5,6 +5,7 @@ import { graphqlRoute } from '../resolvers/http/local-routes';
 import type { LocalConfig } from '../wiring/config';
 import { createLocalApp, type LocalApp, type LocalAppOptions } from '../wiring/local';
 import { createHttpServer, FHIR_MOUNT, listen, type ExtraRoute } from './http-server';
+import { consolePage, consoleRoutes } from './console-routes';
 import { siteRoutes } from './site-routes';
 
 export interface RunningServer {
@@ -49,7 +50,7 @@ export async function startLocalServer(config: LocalConfig, options: Omit<LocalA
     if (!app) throw new Error('the server is not ready');
     return app;
   };
-  const server = createHttpServer(getApp, [...siteRoutes(() => app), ...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)], {
+  const server = createHttpServer(getApp, [...siteRoutes(() => app, (links) => consolePage(getApp(), links)), ...consoleRoutes(getApp), ...discoveryRoutes(getApp), graphqlRoute(getApp), ...extra(getApp)], {
     headersTimeoutMs: config.FHIR_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.FHIR_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.FHIR_KEEP_ALIVE_TIMEOUT_MS,

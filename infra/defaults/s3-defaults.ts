@@ -53,3 +53,17 @@ export function accessLogBucketProps(removalPolicy: RemovalPolicy, retainData: b
     ],
   };
 }
+
+/**
+ * A static site read only by CloudFront through origin access control (the web console).
+ * SSE-S3: the files are public by design once served, and OAC reads SSE-S3 objects without
+ * a key policy; versioned so a bad deployment can be rolled back.
+ */
+export function staticSiteBucketProps(removalPolicy: RemovalPolicy): s3.BucketProps {
+  return {
+    ...lockedDown(removalPolicy),
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    versioned: true,
+    lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) }],
+  };
+}

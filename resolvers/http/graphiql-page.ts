@@ -1,36 +1,29 @@
-// The GraphQL IDE a browser gets at GET /graphql (issue 4: "a GraphQL IDE page at /graphql in a
-// browser"). GraphiQL is loaded from a CDN by the browser; the server ships no UI assets.
-const GRAPHIQL_VERSION = '3.8.3';
-const REACT_VERSION = '18.3.1';
+// The GraphQL IDE a browser gets at GET /graphql (issues 4 and 15): GraphiQL bundled from its npm
+// package by console/build.ts and served by this server at /console/graphiql.{js,css}, so it
+// works with no internet and under a strict CSP. The token comes from the console's sign-in.
+import { dataAttributes } from '../../console/page';
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
+export const CONSOLE_ASSET_PATH = '/console/';
 
-/** `endpoint` is the URL GraphiQL posts to (usually the page's own URL). */
-export function graphiqlPage(endpoint: string): string {
+/**
+ * `endpoint` is the URL GraphiQL posts to (usually the page's own URL); `assetBase` where the
+ * bundles are (`./` in the console's S3 bucket); `authScheme` `bare` sends the JWT without
+ * `Bearer`, as AppSync's Cognito authorization expects.
+ */
+export function graphiqlPage(endpoint: string, assetBase = CONSOLE_ASSET_PATH, authScheme: 'bearer' | 'bare' = 'bearer'): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>FHIR GraphQL</title>
-<link rel="stylesheet" href="https://unpkg.com/graphiql@${GRAPHIQL_VERSION}/graphiql.min.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<link rel="stylesheet" href="${assetBase}graphiql.css">
+<link rel="stylesheet" href="${assetBase}console.css">
+<script type="module" src="${assetBase}graphiql.js"></script>
 </head>
-<body>
-<div id="graphiql" data-endpoint="${escapeAttribute(endpoint)}">Loading GraphiQL...</div>
-<script crossorigin src="https://unpkg.com/react@${REACT_VERSION}/umd/react.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/react-dom@${REACT_VERSION}/umd/react-dom.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/graphiql@${GRAPHIQL_VERSION}/graphiql.min.js"></script>
-<script>
-  const element = document.getElementById('graphiql');
-  const token = window.localStorage.getItem('fhir-token');
-  const fetcher = GraphiQL.createFetcher({ url: element.dataset.endpoint, headers: token ? { authorization: 'Bearer ' + token } : {} });
-  ReactDOM.createRoot(element).render(React.createElement(GraphiQL, {
-    fetcher,
-    defaultQuery: '# FHIR R4 over GraphQL (https://hl7.org/fhir/R4/graphql.html).\\n# Set a token with localStorage.setItem("fhir-token", "...") and reload.\\n{\\n  PatientList(_count: 5) {\\n    id\\n    name { family given }\\n  }\\n}\\n',
-  }));
-</script>
+<body class="ide" ${dataAttributes({ graphqlUrl: endpoint, authScheme, ...(authScheme === 'bare' ? { subscriptionsUrl: '' } : {}) })}>
+<header class="bar"><a href="${assetBase === CONSOLE_ASSET_PATH ? '/' : './'}">FHIR console</a><span id="session" class="session"></span></header>
+<main id="graphiql" class="graphiql-host"><noscript>The GraphQL IDE needs JavaScript.</noscript></main>
 </body>
 </html>
 `;

@@ -8,6 +8,7 @@ import type { FhirResponse } from '../../core/request';
 import { fhirErrorExtensions } from '../errors';
 import type { GraphqlRequest, GraphqlResponse, GraphqlService } from '../execute-graphql';
 import { graphiqlPage } from './graphiql-page';
+import { PAGE_HEADERS } from './page-headers';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
 
@@ -92,7 +93,7 @@ function assertNoMutationOverGet(method: string, request: GraphqlRequest): void 
 export async function handleGraphqlHttp(service: GraphqlService, door: FrontDoor, raw: RawHttpRequest, ideEndpoint?: string): Promise<FhirResponse> {
   const params = new URLSearchParams(raw.rawQuery);
   if (raw.method.toUpperCase() === 'GET' && !params.has('query') && (raw.headers['accept'] ?? '').includes('text/html')) {
-    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: graphiqlPage(ideEndpoint ?? '') };
+    return { status: 200, headers: PAGE_HEADERS, body: graphiqlPage(ideEndpoint ?? '') };
   }
   try {
     // A GET reaches the core as a read; the interaction the query performs is authorized later.

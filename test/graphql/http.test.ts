@@ -113,5 +113,5 @@ test('a browser gets the GraphiQL page at /graphql', async () => {
 
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/html');
-  expect(await response.text()).toContain('graphiql.min.js');
+  expect(await response.text()).toContain('src="/console/graphiql.js"');
 });

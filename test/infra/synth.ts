@@ -32,7 +32,7 @@ export interface Synthesized {
  * CDK's built-in CloudFormation rule check costs seconds per synth, so it is off except where a
  * test asks for it (`validate`), and then its findings are errors.
  */
-export function synthesize(context: Record<string, unknown> = {}, options: { validate?: boolean } = {}): Synthesized {
+export function synthesize(context: Record<string, unknown> = {}, options: { validate?: boolean; consoleAssetsDirectory?: string } = {}): Synthesized {
   const validate = options.validate ?? false;
   const outdir = mkdtempSync(join(tmpdir(), 'fhir-cdk-'));
   outdirs.push(outdir);
@@ -41,7 +41,7 @@ export function synthesize(context: Record<string, unknown> = {}, options: { val
     outdir,
     context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...(validate ? { '@aws-cdk/core:validateAgainstDefaultRules': true } : {}) },
   });
-  const stack = new FhirStack(app, 'Test', { config: parseInfraConfig(context), entries });
+  const stack = new FhirStack(app, 'Test', { config: parseInfraConfig(context), entries, ...(options.consoleAssetsDirectory === undefined ? {} : { consoleAssetsDirectory: options.consoleAssetsDirectory }) });
   const nested = stack.node.findAll().filter((construct): construct is NestedStack => construct instanceof NestedStack);
   return { stack, template: Template.fromStack(stack), nested: nested.map((child) => Template.fromStack(child)), outdir };
 }

@@ -1,0 +1,70 @@
+// The web console (issue 15): a hash-routed single page over the FHIR REST API and the GraphQL
+// subscription. Routes: #/ types, #/sign-in, #/live, #/Type?query, #/Type/id, #/Type/id/edit,
+// #/Type/_new.
+import './console.css';
+import { h, render } from './dom';
+import { editPage } from './edit-page';
+import { livePage, stopLive } from './live';
+import { resourcePage } from './resource-page';
+import { resourceTypesPage } from './resource-types';
+import { searchPage } from './search-page';
+import { clearSession, loadSession, pageConfig } from './session';
+import { signInPage } from './sign-in';
+
+const TYPE = /^[A-Z][A-Za-z]+$/;
+
+function showSession(): void {
+  const element = document.getElementById('session');
+  if (element === null) return;
+  const session = loadSession();
+  if (session === undefined) {
+    render(element, h('a', { href: '#/sign-in' }, 'Sign in'));
+    return;
+  }
+  const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
+  out.addEventListener('click', () => {
+    clearSession();
+    location.hash = '#/sign-in';
+  });
+  render(element, `Signed in as ${session.label} `, out);
+}
+
+async function route(main: HTMLElement): Promise<void> {
+  stopLive();
+  showSession();
+  const hash = decodeURI(location.hash.replace(/^#\/?/, ''));
+  const [path = '', search = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter((part) => part !== '').map(decodeURIComponent);
+  const needsToken = pageConfig().authMode !== 'none' && loadSession() === undefined;
+  if (parts[0] === 'sign-in' || (needsToken && hash !== 'sign-in')) {
+    signInPage(main, () => {
+      location.hash = '#/';
+    });
+    return;
+  }
+  const [type, id, action] = parts;
+  if (type === undefined) return resourceTypesPage(main);
+  if (type === 'live') return livePage(main);
+  if (!TYPE.test(type)) {
+    render(main, h('h1', {}, 'Not found'), h('p', {}, `Nothing at #/${path}`));
+    return;
+  }
+  if (id === undefined) return searchPage(main, type, new URLSearchParams(search));
+  if (id === '_new') return editPage(main, type, undefined);
+  if (action === 'edit') return editPage(main, type, id);
+  return resourcePage(main, type, id);
+}
+
+function start(): void {
+  const main = document.getElementById('app');
+  if (main === null) return;
+  const go = (): void => {
+    route(main)
+      .then(() => main.focus({ preventScroll: true }))
+      .catch((error: unknown) => render(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))));
+  };
+  window.addEventListener('hashchange', go);
+  go();
+}
+
+start();

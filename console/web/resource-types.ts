@@ -1,0 +1,58 @@
+// The resource types of the CapabilityStatement with their counts.
+import { fhir, fhirBase, type Bundle, type Resource } from './api';
+import { h, render } from './dom';
+import { loadSession } from './session';
+
+export interface SearchParam {
+  readonly name: string;
+  readonly type: string;
+  readonly documentation?: string;
+}
+
+export interface RestResource {
+  readonly type: string;
+  readonly searchParam?: readonly SearchParam[];
+  readonly interaction?: readonly { readonly code: string }[];
+}
+
+let capabilities: Promise<readonly RestResource[]> | undefined;
+
+export function restResources(): Promise<readonly RestResource[]> {
+  capabilities ??= fhir<Resource & { rest?: { resource?: RestResource[] }[] }>(`${fhirBase(loadSession()?.tenant)}/metadata`).then((statement) => statement.rest?.[0]?.resource ?? []);
+  return capabilities;
+}
+
+const PARALLEL_COUNTS = 6;
+
+export async function resourceTypesPage(main: HTMLElement): Promise<void> {
+  const resources = await restResources();
+  const base = fhirBase(loadSession()?.tenant);
+  const filter = h('input', { type: 'search', id: 'type-filter', placeholder: 'Filter types', 'aria-label': 'Filter resource types' });
+  const cells = new Map<string, HTMLElement>();
+  const rows = resources.map((resource) => {
+    const count = h('td', { class: 'count' }, '…');
+    cells.set(resource.type, count);
+    return h('tr', { 'data-type': resource.type }, h('td', {}, h('a', { href: `#/${resource.type}` }, resource.type)), count);
+  });
+  filter.addEventListener('input', () => {
+    const text = filter.value.toLowerCase();
+    for (const row of rows) row.hidden = !(row.dataset['type'] ?? '').toLowerCase().includes(text);
+  });
+  render(main, h('h1', {}, 'Resource types'), filter, h('table', { class: 'results types' }, h('thead', {}, h('tr', {}, h('th', {}, 'type'), h('th', {}, 'count'))), h('tbody', {}, rows)));
+  // Counts in a few parallel requests (`_summary=count`, search.html#summary); a type the
+  // signed-in user may not search shows why instead of a number.
+  const queue = [...cells.entries()];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const [type, cell] = next;
+      try {
+        const bundle = await fhir<Bundle>(`${base}/${type}?_summary=count`);
+        cell.textContent = String(bundle.total ?? '?');
+      } catch (error) {
+        cell.textContent = error instanceof Error && error.message.startsWith('403') ? 'forbidden' : 'error';
+        cell.classList.add('muted');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_COUNTS }, worker));
+}
