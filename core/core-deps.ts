@@ -1,4 +1,5 @@
 import type { AccessPolicy } from './authz/access-policy';
+import type { BulkExportDeps } from './bulk/export-settings';
 import type { CoreConfig } from './config';
 import type { Resource } from './fhir-types';
 import type { BinaryStore } from './ports/binary-store';
@@ -38,4 +39,6 @@ export interface CoreDeps {
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly log: Logger;
+  /** Bulk Data $export (jobs, files, snapshot reads, runner); absent: $export answers 501. */
+  readonly bulkExport?: BulkExportDeps;
 }

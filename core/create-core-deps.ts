@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessPolicy } from './authz/access-policy';
+import type { BulkExportDeps } from './bulk/export-settings';
 import { defaultProfilePolicy, type CoreConfig } from './config';
 import type { CoreDeps, Logger } from './core-deps';
 import type { ServerInfo } from './http/handle-request';
@@ -26,6 +27,7 @@ export interface CoreAdapters {
   readonly log: Logger;
   /** R4 plus IG packages; the R4 tables alone when not given. */
   readonly registry?: DefinitionRegistry;
+  readonly bulkExport?: BulkExportDeps;
 }
 
 /** The software that answers, named in the CapabilityStatement. */
@@ -35,7 +37,7 @@ const typeSet = new Set(resourceTypes);
 
 /** The core over one home's adapters; validation, indexing and search are the core's own. */
 export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
-  const { config, store, index, changeFeed, access, log, binaries } = adapters;
+  const { config, store, index, changeFeed, access, log, binaries, bulkExport } = adapters;
   const registry = adapters.registry ?? baseRegistry;
   const checkProfiles = createProfileValidator(registry, config.profiles ?? defaultProfilePolicy, fhirpathInvariant);
   return {
@@ -57,5 +59,6 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     clock: () => new Date(),
     newId: randomUUID,
     log,
+    ...(bulkExport !== undefined ? { bulkExport } : {}),
   };
 }

@@ -57,6 +57,11 @@ export interface FhirResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** JSON text, or raw bytes for a Binary read in its own media type (binary.html#rest). */
   readonly body?: string | Uint8Array;
+  /**
+   * A body too large to hold in memory (a Bulk Data output file), read when the transport
+   * sends it. Only transports that serve such files (the local server) honour it.
+   */
+  readonly stream?: () => AsyncIterable<Uint8Array>;
 }
 
 export const DEFAULT_TENANT = 'default';

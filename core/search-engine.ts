@@ -1,4 +1,5 @@
 import type { Bundle } from './fhir-types';
+import type { ResourceKey } from './ports/resource-store';
 import { FhirError } from './errors/fhir-error';
 import type { RequestContext } from './request';
 
@@ -27,8 +28,25 @@ export interface SearchEngine {
    * for conditional create, update and delete; at most `limit` of them.
    */
   findMatches(ctx: RequestContext, resourceType: string, query: string, limit: number): Promise<string[]>;
+  /**
+   * One page of keys of current resources of a type matching `params`, inside what the caller
+   * may search (the access policy's restriction applies in the backend), in a stable order:
+   * Bulk Data `_typeFilter` (export.html#_typefilter-experimental-query-parameter).
+   */
+  matchKeys(ctx: RequestContext, resourceType: string, params: readonly (readonly [string, string])[], page: KeyPageRequest): Promise<KeyPage>;
   /** The search parameters supported on a type, for the CapabilityStatement. */
   supportedParameters(resourceType: string): readonly SupportedSearchParameter[];
+}
+
+export interface KeyPageRequest {
+  readonly count: number;
+  /** Cursor of the previous KeyPage. */
+  readonly cursor?: string;
+}
+
+export interface KeyPage {
+  readonly keys: readonly ResourceKey[];
+  readonly nextCursor?: string;
 }
 
 export interface SupportedSearchParameter {
@@ -41,5 +59,6 @@ export interface SupportedSearchParameter {
 export const unsupportedSearchEngine: SearchEngine = {
   search: () => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Search is not available on this server')),
   findMatches: () => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Conditional interactions need search, which is not available on this server')),
+  matchKeys: () => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Search is not available on this server')),
   supportedParameters: () => [],
 };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { handleHttp } from '../core/http/front-door';
 import type { FhirResponse } from '../core/request';
 import { corsHeaders, parseCorsOrigins, preflightResponse } from '../rest/cors';
@@ -53,7 +55,12 @@ export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = { headersTimeoutM
 
 function send(res: ServerResponse, response: FhirResponse): void {
   res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  if (response.stream === undefined) {
+    res.end(response.body);
+    return;
+  }
+  // A Bulk Data file: streamed, never held in memory.
+  pipeline(Readable.from(response.stream()), res).catch(() => res.destroy());
 }
 
 const tooLarge = (limit: number): FhirResponse => ({

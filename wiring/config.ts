@@ -65,6 +65,15 @@ export const localConfigSchema = z.object({
   FHIR_SUBSCRIPTION_ENDPOINT_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** How often the dispatcher looks for other processes' commits and due retries. */
   FHIR_SUBSCRIPTION_POLL_MS: z.coerce.number().int().positive().default(500),
+  /** Bulk Data $export: a file is split after this many resources, or about this many bytes. */
+  FHIR_EXPORT_MAX_RESOURCES_PER_FILE: z.coerce.number().int().positive().default(100_000),
+  FHIR_EXPORT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  /** Seconds after a job ends until its files and record are deleted (default 24 h). */
+  FHIR_EXPORT_EXPIRY_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** Cognito groups that may start a system-level export (comma-separated). */
+  FHIR_EXPORT_SYSTEM_GROUPS: z.string().default('practitioner').transform((v) => v.split(',').map((g) => g.trim()).filter((g) => g !== '')),
+  FHIR_EXPORT_MAX_JOBS_PER_CALLER: z.coerce.number().int().positive().default(2),
+  FHIR_EXPORT_MAX_JOBS_PER_TENANT: z.coerce.number().int().positive().default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** A request head must arrive within this many ms (408 and close otherwise; slow clients). */
   FHIR_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),

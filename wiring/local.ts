@@ -3,6 +3,10 @@ import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
 import { createDevIssuer, createLocalVerifier, type DevIssuer } from '../adapters/auth/dev-issuer';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
 import { FilesystemBinaryStore } from '../adapters/embedded/filesystem-binary-store';
+import { FilesystemExportFiles } from '../adapters/embedded/filesystem-export-files';
+import { InProcessExportRunner } from '../adapters/embedded/in-process-export-runner';
+import { SqliteExportJobStore } from '../adapters/embedded/sqlite-export-jobs';
+import { SqliteSnapshotSource } from '../adapters/embedded/sqlite-snapshot-source';
 import { InProcessChangeFeed } from '../adapters/embedded/in-process-change-feed';
 import { SqliteSearchIndex } from '../adapters/embedded/sqlite-search-index';
 import { sqliteSearchIndexWriter } from '../adapters/embedded/sqlite-search-writer';
@@ -10,6 +14,9 @@ import { SqliteResourceStore } from '../adapters/embedded/sqlite-store';
 import { allowAllPolicy } from '../core/authz/access-policy';
 import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
 import { createAccessPolicy } from '../core/authz/create-access-policy';
+import { defaultExportSettings, type BulkExportDeps } from '../core/bulk/export-settings';
+import { runExportSlice } from '../core/bulk/run-export';
+import { sweepExpiredExports } from '../core/bulk/sweep-exports';
 import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
 import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
@@ -74,7 +81,32 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
   const binaries = new FilesystemBinaryStore({ directory: join(dataDir, 'binaries') });
-  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log });
+  const runner = new InProcessExportRunner({ onError: (error, job) => log.error('export slice failed', { job: job.id, error: String(error) }) });
+  const bulkExport: BulkExportDeps = {
+    jobs: new SqliteExportJobStore(store.database),
+    files: new FilesystemExportFiles(join(dataDir, 'exports')),
+    source: new SqliteSnapshotSource(store.database),
+    runner,
+    settings: {
+      ...defaultExportSettings,
+      maxResourcesPerFile: config.FHIR_EXPORT_MAX_RESOURCES_PER_FILE,
+      maxFileBytes: config.FHIR_EXPORT_MAX_FILE_BYTES,
+      expirySeconds: config.FHIR_EXPORT_EXPIRY_SECONDS,
+      systemExportGroups: config.FHIR_EXPORT_SYSTEM_GROUPS,
+      maxJobsPerCaller: config.FHIR_EXPORT_MAX_JOBS_PER_CALLER,
+      maxJobsPerTenant: config.FHIR_EXPORT_MAX_JOBS_PER_TENANT,
+    },
+  };
+  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log, bulkExport });
+  // Export jobs run off their rows: resume every job a previous run left unfinished.
+  runner.start((tenant, jobId) => runExportSlice(deps, tenant, jobId));
+  void bulkExport.jobs.active().then((jobs) => Promise.all(jobs.map((job) => runner.schedule(job))));
+  const sweep = (): void => {
+    sweepExpiredExports(deps).catch((error: unknown) => log.error('export expiry sweep failed', { error: String(error) }));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, Math.min(config.FHIR_EXPORT_EXPIRY_SECONDS, 60) * 1000);
+  sweeper.unref();
   const subscriptionPings = new SubscriptionPings();
   const tenantBase = (tenant: string): string => (config.FHIR_MULTI_TENANCY ? `${rootUrl}/tenant/${tenant}` : rootUrl);
   const dispatcher = config.FHIR_SUBSCRIPTIONS ? createLocalDispatcher(config, deps, store.database, tenantBase, subscriptionPings, options.subscriptions ?? {}) : undefined;
@@ -90,6 +122,8 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     accessConfig,
     subscriptionPings,
     close: async () => {
+      clearInterval(sweeper);
+      await runner.stop();
       await dispatcher?.stop();
       await store.close();
     },

@@ -54,6 +54,11 @@ export interface AccessPolicy {
   canReadType?(ctx: RequestContext, resourceType: string): boolean;
   /** Whether the caller may write this resource content (e.g. patient compartment of a SMART patient scope). */
   canWrite(ctx: RequestContext, resource: Resource): boolean;
+  /**
+   * Whether the caller may read every resource of the type (no compartment limit), so that a
+   * bulk export need not check resources one by one. Absent: check each with canRead.
+   */
+  unrestrictedRead?(ctx: RequestContext, resourceType: string): boolean;
   /** Restrictions to apply inside a search over the type, or undefined for none. */
   searchRestriction(ctx: RequestContext, resourceType: string): SearchRestriction | undefined;
   /**
@@ -75,6 +80,7 @@ export const allowAllPolicy: AccessPolicy = {
   canRead: () => true,
   canReadType: () => true,
   canWrite: () => true,
+  unrestrictedRead: () => true,
   searchRestriction: () => undefined,
   allowedResourceTypes: () => '*',
   readAudience: () => '*',

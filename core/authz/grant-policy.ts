@@ -130,6 +130,11 @@ export class GrantPolicy implements AccessPolicy {
     return access.unrestricted || access.compartments.some((patient) => isInPatientCompartment(resource, patient));
   }
 
+  unrestrictedRead(ctx: RequestContext, resourceType: string): boolean {
+    if (!isTenantAllowed(ctx.principal, ctx.tenant, this.options.multiTenancy)) return false;
+    return accessTo(this.grants(ctx.principal), resourceType, ['read']).unrestricted;
+  }
+
   searchRestriction(ctx: RequestContext, resourceType: string): SearchRestriction | undefined {
     if (!isTenantAllowed(ctx.principal, ctx.tenant, this.options.multiTenancy)) return { none: true };
     const access = accessTo(this.grants(ctx.principal), resourceType, ['search-type']);

@@ -15,6 +15,8 @@ import type { InteractionResult } from '../interactions/result';
 import { conditionalUpdate, update } from '../interactions/update';
 import { vread } from '../interactions/vread';
 import { everythingOperation } from '../operations/everything';
+import { exportKickOff } from '../operations/export';
+import { exportFile, exportStatus } from '../operations/export-status';
 import { validateOperation } from '../operations/validate';
 import { codeSystemLookup } from '../operations/code-system-lookup';
 import { codeSystemSubsumes } from '../operations/code-system-subsumes';
@@ -46,6 +48,9 @@ export async function handleRequest(deps: CoreDeps, info: ServerInfo, req: FhirR
     if ((r.kind === 'read' || r.kind === 'vread') && r.type === 'Binary' && wantsNativeBinary(req)) {
       return await nativeBinaryRead(deps, req, r.id, r.kind === 'vread' ? r.versionId : undefined);
     }
+    // The Bulk Data status and file endpoints answer JSON manifests and NDJSON, not FHIR resources.
+    if (r.kind === 'export-status') return await exportStatus(deps, req, r.jobId);
+    if (r.kind === 'export-file') return await exportFile(deps, req, r.jobId, r.name);
     negotiated = negotiate(req);
     const result = await dispatch(deps, info, req, r);
     return render(req, result, negotiated);
@@ -120,7 +125,11 @@ export async function dispatch(deps: CoreDeps, info: ServerInfo, req: FhirReques
         if (r.name === 'expand' && r.type === 'ValueSet') return valueSetExpand(deps, ctx, r.id, query, body);
         if (r.name === 'validate-code') return validateCode(deps, ctx, r.type, r.id, query, body);
       }
+      if (r.name === 'export' && req.method !== 'HEAD') return exportKickOff(deps, req, r.type, r.id, req.method === 'POST' && req.body !== undefined ? resourceBody(deps, req) : undefined);
       throw new FhirError('NOT_IMPLEMENTED', `The operation $${r.name} is not supported ${r.type ? `on ${r.type}${r.id ? ' instances' : ''}` : 'at the system level'}${r.name === 'validate' ? ' with this method; POST the resource' : ''}`);
+    case 'export-status':
+    case 'export-file':
+      throw new FhirError('NOT_FOUND', 'Export status and files are not FHIR interactions');
     case 'bundle':
       return processBundle(deps, ctx, resourceBody(deps, req), (sub) => handleRequest(deps, info, sub));
   }

@@ -20,6 +20,10 @@ export type Route =
   | { readonly kind: 'search-system'; readonly viaPost: boolean }
   | { readonly kind: 'search-compartment'; readonly compartmentType: string; readonly compartmentId: string; readonly type: string | undefined }
   | { readonly kind: 'bundle' }
+  /** Bulk Data status URL of an export job (GET polls, DELETE cancels), export.html#bulk-data-status-request. */
+  | { readonly kind: 'export-status'; readonly jobId: string }
+  /** An output file of an export job, served to its owner. */
+  | { readonly kind: 'export-file'; readonly jobId: string; readonly name: string }
   /** An extended operation (https://hl7.org/fhir/R4/operations.html): [base]/$op, [base]/Type/$op, [base]/Type/id/$op. */
   | { readonly kind: 'operation'; readonly name: string; readonly type?: string; readonly id?: string };
 
@@ -31,6 +35,8 @@ export function route(method: HttpMethod, path: readonly string[]): Route {
     throw new FhirError('METHOD_NOT_ALLOWED', `${method} is not supported on /${path.join('/')}`);
   };
   if (rest.length > 0) throw new FhirError('NOT_FOUND', `No FHIR interaction at /${path.join('/')}`);
+  if (a === '$export-status' && b !== undefined && c === undefined) return { kind: 'export-status', jobId: b };
+  if (a === '$export-file' && b !== undefined && c !== undefined && d === undefined) return { kind: 'export-file', jobId: b, name: c };
   const operation = operationRoute(method, [a, b, c, d].filter((s): s is string => s !== undefined));
   if (operation) return operation;
   if (a === undefined) {

@@ -6,6 +6,11 @@ import type { InteractionResult } from './result';
 
 /** Issue 14: what the terminology operations cover, and what they do not. */
 const TERMINOLOGY_NOTE = `Terminology ($lookup, $expand, $validate-code, $subsumes, and the token modifiers) covers the R4 code systems and value sets, those of the loaded IG packages, and CodeSystem/ValueSet resources stored here. ${Object.values(EXTERNAL_CODE_SYSTEMS).join(', ')} are not bundled: requests needing them answer 501 not-supported.`;
+/** Bulk Data Access IG v2.0.0 operation definitions of the type-level exports. */
+const BULK_EXPORT_TYPES: Readonly<Record<string, string>> = {
+  Patient: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export',
+  Group: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export',
+};
 
 const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
 
@@ -22,6 +27,8 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
     kind: 'instance',
     software: { name: software.name, version: software.version },
     implementation: { description: 'FHIR R4 server (REST and GraphQL)', url: ctx.baseUrl },
+    // Bulk Data Access IG v2.0.0 (https://hl7.org/fhir/uv/bulkdata/CapabilityStatement-bulk-data.html).
+    ...(deps.bulkExport ? { instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'] } : {}),
     fhirVersion: '4.0.1',
     ...(deps.registry.implementationGuides.length > 0 ? { implementationGuide: [...deps.registry.implementationGuides] } : {}),
     format: ['application/fhir+json', 'json'],
@@ -49,6 +56,7 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
             type: p.type,
             ...(p.definition !== undefined ? { definition: p.definition } : {}),
           })),
+          ...(deps.bulkExport && BULK_EXPORT_TYPES[type] !== undefined ? { operation: [{ name: 'export', definition: BULK_EXPORT_TYPES[type] }] } : {}),
         })),
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }, { code: 'history-system' }],
         operation: [
@@ -59,6 +67,7 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
           { name: 'subsumes', definition: 'http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes' },
           { name: 'expand', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-expand' },
           { name: 'validate-code', definition: 'http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code' },
+          ...(deps.bulkExport ? [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }] : []),
         ],
       },
     ],

@@ -5,7 +5,7 @@ import { searchSystem } from '../interactions/search-system';
 import { searchType } from '../interactions/search-type';
 import { parseSearch } from './parse-query';
 import { baseSearchParameters } from './parameters';
-import { restrict, type SearchRuntime } from './run-search';
+import { assertConditionsAllowed, restrict, type SearchRuntime } from './run-search';
 
 /**
  * Builds the engine the interactions call. Example (embedded):
@@ -29,6 +29,17 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
       if (nothing) return [];
       const page = await runtime.index.search(ctx.tenant, { ...parsed.query, count: limit, ...(scope ? { scope } : {}) });
       return page.matches.map((m) => m.id);
+    },
+
+    async matchKeys(ctx, resourceType, params, page) {
+      runtime.access.assertAllowed(ctx, 'search-type', resourceType);
+      const withPaging: (readonly [string, string])[] = [...params, ['_count', String(page.count)], ...(page.cursor !== undefined ? [['_cursor', page.cursor] as [string, string]] : [])];
+      const parsed = parseSearch([resourceType], withPaging, { strict: true, defaultCount: page.count, maxCount: Math.max(page.count, 1), defaultTotal: 'none', registry });
+      assertConditionsAllowed(runtime, ctx, parsed.query.conditions);
+      const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
+      if (nothing) return { keys: [] };
+      const found = await runtime.index.search(ctx.tenant, { ...parsed.query, include: [], revinclude: [], ...(scope ? { scope } : {}) });
+      return { keys: found.matches, ...(found.nextCursor !== undefined ? { nextCursor: found.nextCursor } : {}) };
     },
 
     supportedParameters(resourceType): readonly SupportedSearchParameter[] {
