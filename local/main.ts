@@ -3,6 +3,7 @@ import { graphqlServiceOf } from '../resolvers/http/local-routes';
 import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
 import { IgPackageError } from '../core/registry/ig-package';
 import { ConfigError, parseLocalConfig } from '../wiring/config';
+import { attachFhirWebSocket } from './fhir-websocket';
 import { startLocalServer } from './start';
 
 async function main(): Promise<void> {
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   const running = await startLocalServer(config);
   // Subscriptions over WebSocket on /graphql: AppSync's realtime protocol and graphql-ws.
   const sockets = attachGraphqlWebSocket(running.server, () => running.app);
+  // The R4 websocket Subscription channel (bind/bound/ping).
+  const fhirSockets = attachFhirWebSocket(running.server, () => running.app);
   // Build the GraphQL schema now rather than on the first request.
   graphqlServiceOf(running.app);
   const lines = [
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
     `  CapabilityStatement: ${running.rootUrl}${config.FHIR_MULTI_TENANCY ? '/tenant/<tenantId>' : ''}/metadata`,
     `  GraphQL:             ${config.FHIR_MULTI_TENANCY ? `${running.rootUrl}/tenant/<tenantId>/$graphql` : `http://${config.HOST}:${running.port}/graphql`} (open it in a browser for the IDE)`,
     `  Subscriptions:       ws://${config.HOST}:${running.port}/graphql (graphql-ws and the AppSync realtime protocol)`,
+    `  FHIR websocket:      ${running.rootUrl.replace(/^http/, 'ws')}/websocket (Subscription channel: bind <id>)`,
     `  Data directory:      ${config.FHIR_DATA_DIR}`,
   ];
   if (config.FHIR_AUTH_MODE === 'none') {
@@ -31,8 +35,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   const stop = (signal: string): void => {
     console.log(`${signal}: shutting down`);
-    sockets
-      .close()
+    Promise.all([sockets.close(), fhirSockets.close()])
       .then(() => running.close())
       .then(() => process.exit(0), () => process.exit(1));
   };

@@ -61,6 +61,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     maxJsonDepth: 64,
     profiles: { unknownProfile: config.FHIR_UNKNOWN_PROFILE, unknownExtensions: config.FHIR_UNKNOWN_EXTENSIONS, requiredProfiles: requiredProfiles(config.FHIR_REQUIRED_PROFILES) },
     subscriptionEndpoints: endpointPolicyOf(config),
+    ...(config.FHIR_SUBSCRIPTIONS ? { subscriptionChannels: ['rest-hook', 'websocket'], websocketUrl: `${rootUrl.replace(/^http/, 'ws')}/websocket` } : {}),
   };
   const registry = registryFromFiles(config.FHIR_IG_PACKAGES, log);
   const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter, synchronous: config.FHIR_SQLITE_SYNCHRONOUS });
