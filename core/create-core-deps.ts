@@ -3,6 +3,7 @@ import type { AccessPolicy } from './authz/access-policy';
 import { defaultProfilePolicy, type CoreConfig } from './config';
 import type { CoreDeps, Logger } from './core-deps';
 import type { ServerInfo } from './http/handle-request';
+import type { AuditSink } from './ports/audit-sink';
 import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
@@ -22,6 +23,7 @@ export interface CoreAdapters {
   readonly binaries?: BinaryStore;
   readonly index: SearchIndex;
   readonly changeFeed: ChangeFeed;
+  readonly audit?: AuditSink;
   readonly access: AccessPolicy;
   readonly log: Logger;
   /** R4 plus IG packages; the R4 tables alone when not given. */
@@ -44,6 +46,7 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     store,
     ...(binaries !== undefined ? { binaries } : {}),
     changeFeed,
+    ...(adapters.audit !== undefined ? { audit: adapters.audit } : {}),
     access,
     search: createSearchEngine({ index, store, access, config, registry }),
     validate: (resource) => {

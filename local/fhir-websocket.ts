@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { toFhirError } from '../core/errors/fhir-error';
 import { read } from '../core/interactions/read';
 import type { RequestContext } from '../core/request';
+import { graphqlAuditRecord } from '../resolvers/graphql-audit';
 import { connectionHeader } from '../resolvers/subscriptions/appsync-realtime';
 import { authenticateSocket, authorizationOf } from '../resolvers/subscriptions/socket-auth';
 import type { LocalApp } from '../wiring/local';
@@ -46,7 +47,7 @@ export function attachFhirWebSocket(server: Server, getApp: () => LocalApp): Fhi
 function serve(app: LocalApp, socket: WebSocket, request: IncomingMessage): void {
   const bound = new Set<string>();
   const authorization = request.headers.authorization ?? authorizationOf(connectionHeader(request));
-  const authenticated: Promise<RequestContext | undefined> = authenticateSocket(app, authorization, randomUUID()).catch((error: unknown) => {
+  const authenticated: Promise<RequestContext | undefined> = authenticateSocket(app, authorization, randomUUID(), request).catch((error: unknown) => {
     const fhirError = toFhirError(error, 'fhir-websocket');
     socket.close(fhirError.status === 401 ? 4401 : 4403, fhirError.message.slice(0, 120));
     return undefined;
@@ -80,9 +81,12 @@ function serve(app: LocalApp, socket: WebSocket, request: IncomingMessage): void
           return;
         }
         bound.add(id);
+        app.deps.audit?.record(graphqlAuditRecord(ctx, 'subscribe', 'bind', { resourceType: 'Subscription', id }, 200, 'websocket'));
         socket.send(`bound ${id}`);
       } catch (error) {
-        socket.send(`error ${id} ${toFhirError(error, ctx.correlationId).message}`);
+        const fhirError = toFhirError(error, ctx.correlationId);
+        app.deps.audit?.record(graphqlAuditRecord(ctx, 'subscribe', 'bind', { resourceType: 'Subscription', id }, fhirError.status, 'websocket'));
+        socket.send(`error ${id} ${fhirError.message}`);
       }
     })();
   });

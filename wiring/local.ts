@@ -12,11 +12,13 @@ import type { AccessPolicyConfig } from '../core/authz/access-policy-config';
 import { createAccessPolicy } from '../core/authz/create-access-policy';
 import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
+import type { AuditSink } from '../core/ports/audit-sink';
 import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
 import type { FrontDoor } from '../core/http/front-door';
 import { requiredProfiles, type LocalConfig } from './config';
 import { registryFromFiles } from './ig-registry';
 import { createLogger } from './logger';
+import { createLocalAudit } from './local-audit';
 import { createLocalDispatcher, endpointPolicyOf, SubscriptionPings, type LocalDispatcherOptions } from './local-subscriptions';
 
 export interface LocalApp {
@@ -29,6 +31,8 @@ export interface LocalApp {
   /** The dev issuer, unless auth is off. */
   readonly devIssuer: DevIssuer | undefined;
   readonly accessConfig: AccessPolicyConfig;
+  /** The security audit log, unless FHIR_AUDIT_LOG is off. */
+  readonly audit: AuditSink | undefined;
   /** Matches of websocket Subscriptions, for the R4 websocket channel. */
   readonly subscriptionPings: SubscriptionPings;
   close(): Promise<void>;
@@ -75,7 +79,14 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
   };
   const access = config.FHIR_AUTH_MODE === 'none' ? allowAllPolicy : createAccessPolicy(accessConfig, { multiTenancy: config.FHIR_MULTI_TENANCY });
   const binaries = new FilesystemBinaryStore({ directory: join(dataDir, 'binaries') });
-  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log });
+  // The AuditEvent writer writes through the core it audits: it gets the core once built.
+  const built: { deps?: CoreDeps } = {};
+  const audit = createLocalAudit(config, dataDir, () => {
+    if (built.deps === undefined) throw new Error('the core is not built yet');
+    return built.deps;
+  }, log);
+  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log, ...(audit !== undefined ? { audit } : {}) });
+  built.deps = deps;
   const subscriptionPings = new SubscriptionPings();
   const tenantBase = (tenant: string): string => (config.FHIR_MULTI_TENANCY ? `${rootUrl}/tenant/${tenant}` : rootUrl);
   const dispatcher = config.FHIR_SUBSCRIPTIONS ? createLocalDispatcher(config, deps, store.database, tenantBase, subscriptionPings, options.subscriptions ?? {}) : undefined;
@@ -90,8 +101,10 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     devIssuer,
     accessConfig,
     subscriptionPings,
+    audit,
     close: async () => {
       await dispatcher?.stop();
+      await audit?.close();
       await store.close();
     },
   };
