@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, printed as Markdown tables (BENCHMARKS.md records the figures).
-// BENCH_SECONDS sets the duration of each load run; BENCH_ONLY=rest,graphql,search,console,bulk picks a subset.
+// BENCH_SECONDS sets the duration of each load run; BENCH_ONLY=rest,graphql,search,console,bulk,subscriptions picks a subset.
 import { cpus, totalmem } from 'node:os';
 import { benchGraphql, type LatencyFigures } from './graphql';
 import { benchRest, type LoadFigures } from './rest';
@@ -18,7 +18,7 @@ function latencyTable(rows: readonly LatencyFigures[]): string {
 
 async function main(): Promise<void> {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
-  const only = new Set((process.env['BENCH_ONLY'] ?? 'rest,graphql,search,console,bulk').split(','));
+  const only = new Set((process.env['BENCH_ONLY'] ?? 'rest,graphql,search,console,bulk,subscriptions').split(','));
   console.log(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   if (only.has('rest')) {
     console.log('## REST on the embedded server (SQLite, auth on, 10 connections)\n');
@@ -46,6 +46,11 @@ async function main(): Promise<void> {
     const imported = await benchImport(Number(process.env['BENCH_IMPORT_PATIENTS'] ?? 200));
     const exported = await benchExport(Number(process.env['BENCH_EXPORT_RESOURCES'] ?? 200000));
     console.log(`${bulkTable([imported, exported])}\n`);
+  }
+  if (only.has('subscriptions')) {
+    const { benchSubscriptions } = await import('./subscriptions');
+    console.log('## FHIR Subscriptions on the embedded server\n');
+    console.log(`${latencyTable(await benchSubscriptions())}\n`);
   }
 }
 

@@ -23,6 +23,10 @@ export interface CoreConfig {
   readonly profiles?: ProfilePolicy;
   /** Which rest-hook Subscription endpoints may be reached (issue 13); STRICT_ENDPOINT_POLICY when absent. */
   readonly subscriptionEndpoints?: EndpointPolicy;
+  /** Subscription channels this home serves, declared in the CapabilityStatement; none when absent. */
+  readonly subscriptionChannels?: readonly string[];
+  /** Where the R4 websocket channel is served (capabilitystatement-websocket extension). */
+  readonly websocketUrl?: string;
 }
 
 export interface ProfilePolicy {

@@ -2,6 +2,7 @@ import type { AccessPolicy } from './authz/access-policy';
 import type { BulkExportDeps } from './bulk/export-settings';
 import type { CoreConfig } from './config';
 import type { Resource } from './fhir-types';
+import type { AuditSink } from './ports/audit-sink';
 import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
@@ -25,6 +26,8 @@ export interface CoreDeps {
   /** Where Binary content lives (binary.html); without one it stays inline in the resource. */
   readonly binaries?: BinaryStore;
   readonly changeFeed: ChangeFeed;
+  /** The security audit log (issue 13); none when off. */
+  readonly audit?: AuditSink;
   readonly access: AccessPolicy;
   /** Search, including the match-finding behind conditional interactions. */
   readonly search: SearchEngine;

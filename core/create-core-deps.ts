@@ -4,6 +4,7 @@ import type { BulkExportDeps } from './bulk/export-settings';
 import { defaultProfilePolicy, type CoreConfig } from './config';
 import type { CoreDeps, Logger } from './core-deps';
 import type { ServerInfo } from './http/handle-request';
+import type { AuditSink } from './ports/audit-sink';
 import type { BinaryStore } from './ports/binary-store';
 import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
@@ -23,6 +24,7 @@ export interface CoreAdapters {
   readonly binaries?: BinaryStore;
   readonly index: SearchIndex;
   readonly changeFeed: ChangeFeed;
+  readonly audit?: AuditSink;
   readonly access: AccessPolicy;
   readonly log: Logger;
   /** R4 plus IG packages; the R4 tables alone when not given. */
@@ -46,6 +48,7 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     store,
     ...(binaries !== undefined ? { binaries } : {}),
     changeFeed,
+    ...(adapters.audit !== undefined ? { audit: adapters.audit } : {}),
     access,
     search: createSearchEngine({ index, store, access, config, registry }),
     validate: (resource) => {

@@ -20,6 +20,10 @@ export interface Principal {
   readonly patient?: string;
   /** True only in the explicit no-auth mode. */
   readonly unauthenticated?: boolean;
+  /** The user name (`cognito:username` or `username`), for the audit log. */
+  readonly username?: string;
+  /** The app client the token was issued to (`client_id`, or `aud` of an ID token), for the audit log. */
+  readonly clientId?: string;
 }
 
 /** Everything about the caller and the place of the call that every interaction needs. */
@@ -30,6 +34,8 @@ export interface RequestContext {
   /** Absolute base URL for this tenant, without a trailing slash, e.g. http://127.0.0.1:8080/fhir. */
   readonly baseUrl: string;
   readonly correlationId: string;
+  /** Where the request came from, for the audit log. */
+  readonly client?: { readonly sourceIp?: string; readonly userAgent?: string };
 }
 
 export interface RequestBody {
@@ -62,6 +68,8 @@ export interface FhirResponse {
    * sends it. Only transports that serve such files (the local server) honour it.
    */
   readonly stream?: () => AsyncIterable<Uint8Array>;
+  /** Facts for the audit log that only the rendered result knows; transports do not send them. */
+  readonly audit?: { readonly resultCount?: number; readonly bundleType?: 'batch' | 'transaction' };
 }
 
 export const DEFAULT_TENANT = 'default';

@@ -128,6 +128,7 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
           bytes,
           rootUrl: app.rootUrl,
           correlationId,
+          ...(req.socket.remoteAddress !== undefined ? { sourceIp: req.socket.remoteAddress } : {}),
         });
         return send(res, response);
       }

@@ -4,6 +4,7 @@ import { attachGraphqlWebSocket } from '../resolvers/subscriptions/websocket';
 import { IgPackageError } from '../core/registry/ig-package';
 import { ConfigError, parseLocalConfig } from '../wiring/config';
 import { consoleAssets } from './console-routes';
+import { attachFhirWebSocket } from './fhir-websocket';
 import { startLocalServer } from './start';
 
 async function main(): Promise<void> {
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const running = await startLocalServer(config);
   // Subscriptions over WebSocket on /graphql: AppSync's realtime protocol and graphql-ws.
   const sockets = attachGraphqlWebSocket(running.server, () => running.app);
+  // The R4 websocket Subscription channel (bind/bound/ping).
+  const fhirSockets = attachFhirWebSocket(running.server, () => running.app);
   // Build the GraphQL schema now rather than on the first request.
   graphqlServiceOf(running.app);
   // Bundle the console and the GraphQL IDE now (seconds; BENCHMARKS.md) rather than on the first page.
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
     `  Web console:         http://${config.HOST}:${running.port}/ (in a browser)`,
     `  Health:              http://${config.HOST}:${running.port}/healthz and /readyz`,
     `  Subscriptions:       ws://${config.HOST}:${running.port}/graphql (graphql-ws and the AppSync realtime protocol)`,
+    `  FHIR websocket:      ${running.rootUrl.replace(/^http/, 'ws')}/websocket (Subscription channel: bind <id>)`,
     `  Data directory:      ${config.FHIR_DATA_DIR}`,
   ];
   if (config.FHIR_AUTH_MODE === 'none') {
@@ -36,8 +40,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   const stop = (signal: string): void => {
     console.log(`${signal}: shutting down`);
-    sockets
-      .close()
+    Promise.all([sockets.close(), fhirSockets.close()])
       .then(() => running.close())
       .then(() => process.exit(0), () => process.exit(1));
   };

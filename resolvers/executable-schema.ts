@@ -17,6 +17,7 @@ import type { GraphqlContext } from './graphql-context';
 import { indexContainers, resolveContained } from './contained-references';
 import { toGraphqlError } from './errors';
 import { parseReference } from './reference-loader';
+import { audited } from './graphql-audit';
 import { connectionField, createField, deleteField, listField, readField, reverseListField, updateField } from './root-resolvers';
 import { buildLocalSchema } from './schema/load';
 import { changeEvents, type ChangeFilter } from './subscriptions/change-events';
@@ -111,7 +112,7 @@ function attachRoot(fields: Record<string, GraphQLField<unknown, GraphqlContext>
   for (const type of resourceTypes) {
     for (const [suffix, make] of Object.entries(table)) {
       const field = fields[type + suffix];
-      if (field !== undefined) field.resolve = guarded(make(type));
+      if (field !== undefined) field.resolve = guarded(audited(type, suffix, make(type)));
     }
   }
 }

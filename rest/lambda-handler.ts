@@ -54,6 +54,7 @@ export function createRestLambdaHandler(getDoor: () => Promise<FrontDoor> | Fron
       ...(bytes !== undefined ? { bytes } : {}),
       rootUrl: rootUrl.replace(/\/+$/, ''),
       correlationId: event.requestContext.requestId,
+      ...(typeof event.requestContext.identity?.sourceIp === 'string' ? { sourceIp: event.requestContext.identity.sourceIp } : {}),
     });
     const responseHeaders = { ...response.headers, ...corsHeaders(cors, headers['origin']) };
     // Raw Binary content travels base64-encoded through API Gateway (binary media types).

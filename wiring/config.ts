@@ -74,6 +74,15 @@ export const localConfigSchema = z.object({
   FHIR_EXPORT_SYSTEM_GROUPS: z.string().default('practitioner').transform((v) => v.split(',').map((g) => g.trim()).filter((g) => g !== '')),
   FHIR_EXPORT_MAX_JOBS_PER_CALLER: z.coerce.number().int().positive().default(2),
   FHIR_EXPORT_MAX_JOBS_PER_TENANT: z.coerce.number().int().positive().default(5),
+  /** The security audit log: one JSON line per request (issue 13). */
+  FHIR_AUDIT_LOG: booleanFlag.default(true),
+  /** Where the audit log goes; default FHIR_DATA_DIR/audit/audit.jsonl. */
+  FHIR_AUDIT_LOG_FILE: z.string().optional(),
+  /** Rotate the audit log at this size; keep this many rotated files. */
+  FHIR_AUDIT_LOG_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  FHIR_AUDIT_LOG_MAX_FILES: z.coerce.number().int().min(1).default(10),
+  /** Also write each audit record as a FHIR AuditEvent (Basic Audit Log Patterns), searchable by auditors. */
+  FHIR_AUDIT_EVENTS: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** A request head must arrive within this many ms (408 and close otherwise; slow clients). */
   FHIR_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),

@@ -19,11 +19,13 @@ import { runExportSlice } from '../core/bulk/run-export';
 import { sweepExpiredExports } from '../core/bulk/sweep-exports';
 import type { CoreConfig } from '../core/config';
 import type { CoreDeps } from '../core/core-deps';
+import type { AuditSink } from '../core/ports/audit-sink';
 import { createCoreDeps, SERVER_INFO } from '../core/create-core-deps';
 import type { FrontDoor } from '../core/http/front-door';
 import { requiredProfiles, type LocalConfig } from './config';
 import { registryFromFiles } from './ig-registry';
 import { createLogger } from './logger';
+import { createLocalAudit } from './local-audit';
 import { createLocalDispatcher, endpointPolicyOf, SubscriptionPings, type LocalDispatcherOptions } from './local-subscriptions';
 
 export interface LocalApp {
@@ -36,6 +38,8 @@ export interface LocalApp {
   /** The dev issuer, unless auth is off. */
   readonly devIssuer: DevIssuer | undefined;
   readonly accessConfig: AccessPolicyConfig;
+  /** The security audit log, unless FHIR_AUDIT_LOG is off. */
+  readonly audit: AuditSink | undefined;
   /** Matches of websocket Subscriptions, for the R4 websocket channel. */
   readonly subscriptionPings: SubscriptionPings;
   close(): Promise<void>;
@@ -68,6 +72,7 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     maxJsonDepth: 64,
     profiles: { unknownProfile: config.FHIR_UNKNOWN_PROFILE, unknownExtensions: config.FHIR_UNKNOWN_EXTENSIONS, requiredProfiles: requiredProfiles(config.FHIR_REQUIRED_PROFILES) },
     subscriptionEndpoints: endpointPolicyOf(config),
+    ...(config.FHIR_SUBSCRIPTIONS ? { subscriptionChannels: ['rest-hook', 'websocket'], websocketUrl: `${rootUrl.replace(/^http/, 'ws')}/websocket` } : {}),
   };
   const registry = registryFromFiles(config.FHIR_IG_PACKAGES, log);
   const store = new SqliteResourceStore({ filename: options.inMemory ? ':memory:' : join(dataDir, 'fhir.sqlite'), indexWriter: sqliteSearchIndexWriter, synchronous: config.FHIR_SQLITE_SYNCHRONOUS });
@@ -97,7 +102,14 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
       maxJobsPerTenant: config.FHIR_EXPORT_MAX_JOBS_PER_TENANT,
     },
   };
-  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log, bulkExport });
+  // The AuditEvent writer writes through the core it audits: it gets the core once built.
+  const built: { deps?: CoreDeps } = {};
+  const audit = createLocalAudit(config, dataDir, () => {
+    if (built.deps === undefined) throw new Error('the core is not built yet');
+    return built.deps;
+  }, log);
+  const deps = createCoreDeps({ config: coreConfig, registry, store, binaries, index: new SqliteSearchIndex(store.database, { registry }), changeFeed, access, log, bulkExport, ...(audit !== undefined ? { audit } : {}) });
+  built.deps = deps;
   // Export jobs run off their rows: resume every job a previous run left unfinished.
   runner.start((tenant, jobId) => runExportSlice(deps, tenant, jobId));
   void bulkExport.jobs.active().then((jobs) => Promise.all(jobs.map((job) => runner.schedule(job))));
@@ -121,10 +133,12 @@ export function createLocalApp(config: LocalConfig, options: LocalAppOptions = {
     devIssuer,
     accessConfig,
     subscriptionPings,
+    audit,
     close: async () => {
       clearInterval(sweeper);
       await runner.stop();
       await dispatcher?.stop();
+      await audit?.close();
       await store.close();
     },
   };

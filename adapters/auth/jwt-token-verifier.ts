@@ -75,6 +75,10 @@ export function principalFromClaims(payload: JwtPayload, tenantClaim: string): P
   if (fhirUser !== undefined) principal.fhirUser = fhirUser;
   const patient = stringClaim(payload, 'patient');
   if (patient !== undefined) principal.patient = patient;
+  const username = stringClaim(payload, 'cognito:username') ?? stringClaim(payload, 'username');
+  if (username !== undefined) principal.username = username;
+  const clientId = stringClaim(payload, 'client_id') ?? (typeof payload.aud === 'string' ? payload.aud : undefined);
+  if (clientId !== undefined) principal.clientId = clientId;
   return principal;
 }
 

@@ -5,6 +5,7 @@ import { FhirError } from '../errors/fhir-error';
 import type { TokenVerifier } from '../ports/token-verifier';
 import { DEFAULT_TENANT, type FhirRequest, type FhirResponse, type HttpMethod, type Principal } from '../request';
 import { errorResponse, handleRequest, type ServerInfo } from './handle-request';
+import { restAuditRecord } from './rest-audit';
 
 /** An HTTP request as any transport sees it, before FHIR meaning is given to it. */
 export interface RawHttpRequest {
@@ -21,6 +22,8 @@ export interface RawHttpRequest {
   /** Absolute URL of the FHIR root, e.g. http://127.0.0.1:8080/fhir. */
   readonly rootUrl: string;
   readonly correlationId: string;
+  /** The peer address, for the audit log. */
+  readonly sourceIp?: string;
 }
 
 export interface FrontDoor {
@@ -44,12 +47,17 @@ const PUBLIC: Principal = { subject: 'public', groups: [], scopes: [] };
  * server and the API Gateway handler, so neither decides anything itself.
  */
 export async function handleHttp(door: FrontDoor, raw: RawHttpRequest): Promise<FhirResponse> {
+  let request: FhirRequest | undefined;
+  let response: FhirResponse;
   try {
-    const request = await toFhirRequest(door, raw);
-    return await handleRequest(door.deps, door.info, request);
+    request = await toFhirRequest(door, raw);
+    response = await handleRequest(door.deps, door.info, request);
   } catch (error) {
-    return errorResponse(door.deps, error, { method: raw.method, path: raw.path, correlationId: raw.correlationId, pretty: false });
+    response = errorResponse(door.deps, error, { method: raw.method, path: raw.path, correlationId: raw.correlationId, pretty: false });
   }
+  // One audit record per request, whatever its outcome (issue 13).
+  door.deps.audit?.record(restAuditRecord(raw, request, response, door.deps.config.multiTenancy, door.deps.clock()));
+  return response;
 }
 
 export async function toFhirRequest(door: FrontDoor, raw: RawHttpRequest): Promise<FhirRequest> {
@@ -71,8 +79,13 @@ export async function toFhirRequest(door: FrontDoor, raw: RawHttpRequest): Promi
     query: [...new URLSearchParams(raw.rawQuery)],
     headers: raw.headers,
     ...(raw.body !== undefined && raw.body !== '' ? { body: { contentType: raw.headers['content-type'], text: raw.body, ...(raw.bytes !== undefined ? { bytes: raw.bytes } : {}) } } : {}),
-    context: { principal, tenant, baseUrl, correlationId: raw.correlationId },
+    context: { principal, tenant, baseUrl, correlationId: raw.correlationId, client: clientOf(raw) },
   };
+}
+
+function clientOf(raw: RawHttpRequest): { sourceIp?: string; userAgent?: string } {
+  const userAgent = raw.headers['user-agent'];
+  return { ...(raw.sourceIp !== undefined ? { sourceIp: raw.sourceIp } : {}), ...(userAgent !== undefined ? { userAgent: userAgent.slice(0, 300) } : {}) };
 }
 
 function splitTenant(multiTenancy: boolean, segments: string[], rootUrl: string): { tenant: string; path: string[]; baseUrl: string } {

@@ -246,7 +246,19 @@ function render(req: FhirRequest, result: InteractionResult, negotiated: Negotia
     return { status: result.status, headers };
   }
   headers['content-type'] = `${negotiated.contentType}; charset=utf-8`;
-  return { status: result.status, headers, body: typeof body === 'string' ? body : jsonText(body, negotiated.pretty) };
+  const audit = auditFacts(result);
+  return { status: result.status, headers, body: typeof body === 'string' ? body : jsonText(body, negotiated.pretty), ...(audit !== undefined ? { audit } : {}) };
+}
+
+/** Result count and Bundle kind for the audit log (issue 13), from the result, not the body text. */
+function auditFacts(result: InteractionResult): FhirResponse['audit'] {
+  const resource = result.resource;
+  if (resource?.resourceType !== 'Bundle') return undefined;
+  const entries = Array.isArray(resource['entry']) ? (resource['entry'] as { search?: { mode?: string } }[]) : [];
+  const type = resource['type'];
+  if (type === 'searchset') return { resultCount: entries.filter((e) => e.search?.mode !== 'include' && e.search?.mode !== 'outcome').length };
+  if (type === 'transaction-response' || type === 'batch-response') return { resultCount: entries.length, bundleType: type === 'transaction-response' ? 'transaction' : 'batch' };
+  return { resultCount: entries.length };
 }
 
 export interface ErrorContext {

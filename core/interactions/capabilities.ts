@@ -19,6 +19,7 @@ const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'histor
  * supports (types from the R4 model, search parameters from the search engine).
  */
 export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { name: string; version: string }, releaseDate: string): InteractionResult {
+  const channels = deps.config.subscriptionChannels ?? [];
   // No access check: the CapabilityStatement is public, in every tenant (http.html#capabilities).
   const resource: Resource = {
     resourceType: 'CapabilityStatement',
@@ -40,8 +41,14 @@ export function capabilities(deps: CoreDeps, ctx: RequestContext, software: { na
           ...(deps.config.limitations && deps.config.limitations.length > 0 ? [`Limitations of this deployment: ${deps.config.limitations.join(' ')}`] : []),
           TERMINOLOGY_NOTE,
         ].join(' '),
+        ...(deps.config.websocketUrl !== undefined && channels.includes('websocket')
+          ? { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket', valueUri: deps.config.websocketUrl }] }
+          : {}),
         resource: deps.resourceTypes.map((type) => ({
           type,
+          ...(type === 'Subscription' && channels.length > 0
+            ? { documentation: `Channel types: ${channels.join(', ')}. Payload: empty or application/fhir+json. The server sets status (requested, active, error, off).` }
+            : {}),
           interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
           versioning: 'versioned-update',
           readHistory: true,

@@ -54,6 +54,7 @@ export function graphqlRoute(getApp: () => LocalApp): GraphqlRoute {
       body,
       rootUrl: app.rootUrl,
       correlationId,
+      ...(req.socket.remoteAddress !== undefined ? { sourceIp: req.socket.remoteAddress } : {}),
     }, url.pathname);
   };
 }

@@ -7,6 +7,7 @@
 // start / start_ack, data, error, stop / complete.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { parse, type DocumentNode } from 'graphql';
 import type { WebSocket } from 'ws';
 import { toFhirError } from '../../core/errors/fhir-error';
 import type { RequestContext } from '../../core/request';
@@ -14,6 +15,7 @@ import type { LocalApp } from '../../wiring/local';
 import type { GraphqlResponse } from '../execute-graphql';
 import { graphqlServiceOf } from '../http/local-routes';
 import { authenticateSocket, authorizationOf } from './socket-auth';
+import { auditSubscriptionStart } from './subscription-audit';
 
 export const APPSYNC_SUBPROTOCOL = 'graphql-ws';
 /** AppSync's own limit on a message to a subscriber. */
@@ -57,6 +59,14 @@ function errorsOf(error: unknown, correlationId: string): AppSyncError[] {
 
 function graphqlErrors(response: GraphqlResponse): AppSyncError[] {
   return (response.errors ?? []).map((error) => ({ errorType: typeof error.extensions?.['code'] === 'string' ? error.extensions['code'] : 'GraphQLError', message: error.message }));
+}
+
+function parsedDocument(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseStartData(data: unknown): { query: string; variables: Record<string, unknown>; operationName: string | null } | undefined {
@@ -116,11 +126,12 @@ export function serveAppSyncRealtime(app: LocalApp, options: AppSyncRealtimeOpti
       const startAuthorization = authorizationOf(extensions['authorization']);
       let ctx: RequestContext;
       try {
-        ctx = startAuthorization !== undefined ? await authenticateSocket(app, startAuthorization, id) : await (connectionCtx ?? Promise.reject(new Error('connection_init first')));
+        ctx = startAuthorization !== undefined ? await authenticateSocket(app, startAuthorization, id, request) : await (connectionCtx ?? Promise.reject(new Error('connection_init first')));
       } catch (error) {
         return send({ type: 'error', id, payload: { errors: errorsOf(error, id) } });
       }
       const result = await service.operate(data, ctx);
+      auditSubscriptionStart(app.deps.audit, ctx, parsedDocument(data.query), data.variables, data.operationName ?? undefined, Symbol.asyncIterator in result ? 200 : 400);
       if (!(Symbol.asyncIterator in result)) {
         // AppSync's real-time endpoint carries subscriptions only; errors end the start.
         const errors = graphqlErrors(result);
@@ -141,7 +152,7 @@ export function serveAppSyncRealtime(app: LocalApp, options: AppSyncRealtimeOpti
       const id = typeof message['id'] === 'string' ? message['id'] : '';
       switch (message['type']) {
         case 'connection_init':
-          connectionCtx = authenticateSocket(app, authorizationOf(header), randomUUID());
+          connectionCtx = authenticateSocket(app, authorizationOf(header), randomUUID(), request);
           connectionCtx.then(
             () => {
               send({ type: 'connection_ack', payload: { connectionTimeoutMs: CONNECTION_TIMEOUT_MS } });

@@ -13,6 +13,7 @@ import { createGraphqlContext } from '../graphql-context';
 import { graphqlServiceOf } from '../http/local-routes';
 import { defaultQueryLimits, queryLimitsRule } from '../limits';
 import { authenticateSocket, authorizationOf } from './socket-auth';
+import { auditSubscriptionStart } from './subscription-audit';
 
 interface Extra {
   readonly request: IncomingMessage;
@@ -25,7 +26,7 @@ function createProtocolServer(app: LocalApp): Server<Extra> {
     schema: service.schema,
     onConnect: async (connection) => {
       try {
-        connection.extra.ctx = await authenticateSocket(app, authorizationOf(connection.connectionParams), randomUUID());
+        connection.extra.ctx = await authenticateSocket(app, authorizationOf(connection.connectionParams), randomUUID(), connection.extra.request);
         return true;
       } catch {
         // graphql-ws closes with 4403 Forbidden.
@@ -43,6 +44,7 @@ function createProtocolServer(app: LocalApp): Server<Extra> {
       }
       const variables = payload.variables ?? {};
       const errors = validate(service.schema, document, [...specifiedRules, queryLimitsRule(defaultQueryLimits, variables)]);
+      auditSubscriptionStart(app.deps.audit, ctx, document, variables, payload.operationName ?? undefined, errors.length > 0 ? 400 : 200);
       if (errors.length > 0) return errors;
       const contextValue = createGraphqlContext(app.deps, ctx);
       return { schema: service.schema, document, variableValues: variables, operationName: payload.operationName ?? null, contextValue };

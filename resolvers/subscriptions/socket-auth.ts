@@ -3,6 +3,7 @@
 import { extractBearerToken } from '../../core/authz/bearer';
 import { assertTenant } from '../../core/authz/tenancy';
 import { ANONYMOUS } from '../../core/http/front-door';
+import type { IncomingMessage } from 'node:http';
 import { DEFAULT_TENANT, type RequestContext } from '../../core/request';
 import type { LocalApp } from '../../wiring/local';
 
@@ -10,14 +11,16 @@ import type { LocalApp } from '../../wiring/local';
  * `authorization` is `Bearer <jwt>` (graphql-ws connection params) or the bare JWT AppSync
  * clients send in their `Authorization` header.
  */
-export async function authenticateSocket(app: LocalApp, authorization: string | undefined, correlationId: string): Promise<RequestContext> {
+export async function authenticateSocket(app: LocalApp, authorization: string | undefined, correlationId: string, request?: IncomingMessage): Promise<RequestContext> {
   const verifier = app.door.verifier;
   const header = authorization !== undefined && authorization.trim() !== '' && !/^bearer\s/i.test(authorization.trim()) ? `Bearer ${authorization.trim()}` : authorization;
   const principal = verifier === undefined ? ANONYMOUS : await verifier.verify(extractBearerToken(header));
   const multiTenancy = app.deps.config.multiTenancy;
   const tenant = multiTenancy ? (principal.tenant ?? '') : DEFAULT_TENANT;
   if (multiTenancy) assertTenant(principal, tenant, true);
-  return { principal, tenant, baseUrl: multiTenancy ? `${app.rootUrl}/tenant/${tenant}` : app.rootUrl, correlationId };
+  const userAgent = request?.headers['user-agent'];
+  const client = { ...(request?.socket.remoteAddress !== undefined ? { sourceIp: request.socket.remoteAddress } : {}), ...(userAgent !== undefined ? { userAgent: userAgent.slice(0, 300) } : {}) };
+  return { principal, tenant, baseUrl: multiTenancy ? `${app.rootUrl}/tenant/${tenant}` : app.rootUrl, correlationId, client };
 }
 
 /** The authorization value of a loosely typed header bag (any case of the name). */

@@ -75,7 +75,7 @@ test('a principal with a group may send a batch, whose entries are checked one b
 
 test('search-system is allowed when some type is searchable, and keeps to those types', () => {
   expect(decide(['auditor'], 'search-system', undefined)).toBe(200);
-  expect(policy.allowedResourceTypes(context({ groups: ['auditor'] }), 'search-system')).toEqual(['Patient']);
+  expect(policy.allowedResourceTypes(context({ groups: ['auditor'] }), 'search-system')).toEqual(['AuditEvent', 'Patient']);
   expect(policy.allowedResourceTypes(context({ groups: ['practitioner'] }), 'search-system')).toBe('*');
   expect(policy.allowedResourceTypes(context({ groups: ['non-practitioner'] }), 'search-system')).toEqual([...FINANCIAL_RESOURCE_TYPES].sort());
 });

@@ -62,12 +62,12 @@ describe('Cognito mode (ID tokens)', () => {
 
   test('a valid ID token gives the subject, groups and tenant', async () => {
     const principal = await verify(issuer.mint({ subject: 'alice', groups: ['practitioner', 'auditor'], tenant: 't1' }));
-    expect(principal).toEqual({ subject: 'alice', groups: ['practitioner', 'auditor'], tenant: 't1', scopes: [] });
+    expect(principal).toEqual({ subject: 'alice', username: 'alice', clientId: issuer.audience, groups: ['practitioner', 'auditor'], tenant: 't1', scopes: [] });
   });
 
   test('a token without groups gives an empty group list and no tenant', async () => {
     const principal = await verify(issuer.mint({ subject: 'bob' }));
-    expect(principal).toEqual({ subject: 'bob', groups: [], scopes: [] });
+    expect(principal).toEqual({ subject: 'bob', username: 'bob', clientId: issuer.audience, groups: [], scopes: [] });
   });
 
   test('an expired token is 401', async () => {
@@ -151,7 +151,7 @@ describe('SMART mode (access tokens)', () => {
   test('a valid access token gives scopes, launch patient and fhirUser', async () => {
     const token = issuer.mint({ subject: 'app', scopes: ['patient/Observation.rs', 'launch/patient'], patient: '123', fhirUser: 'Practitioner/9' });
     expect(await verify(token)).toEqual({
-      subject: 'app', groups: [], scopes: ['patient/Observation.rs', 'launch/patient'], patient: '123', fhirUser: 'Practitioner/9',
+      subject: 'app', username: 'app', clientId: issuer.audience, groups: [], scopes: ['patient/Observation.rs', 'launch/patient'], patient: '123', fhirUser: 'Practitioner/9',
     });
   });
 

@@ -104,7 +104,7 @@ describe('rest-hook delivery', () => {
   it('retries after a timeout', async () => {
     await activeSubscription(server, { criteria: 'Patient?family=Slow', endpoint: `${receiver.url}/slow` });
     let calls = 0;
-    receiver.answer = (r) => (r.path === '/slow' && ++calls === 1 ? { status: 200, delayMs: 1000 } : { status: 200 });
+    receiver.answer = (r) => (r.path === '/slow' && ++calls === 1 ? { status: 200, delayMs: 2500 } : { status: 200 });
     await server.request('/Patient', { method: 'POST', body: patient('Slow') });
     const received = (await receiver.waitFor((r) => r.filter((x) => x.path === '/slow').length === 2)).filter((x) => x.path === '/slow');
     expect(received[1]?.headers['x-notification-id']).toBe(received[0]?.headers['x-notification-id']);

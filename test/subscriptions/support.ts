@@ -5,7 +5,7 @@ import type { FhirResponseView, TestServer } from '../http/local-server';
 export const FAST_RETRIES: Record<string, string> = {
   FHIR_SUBSCRIPTION_RETRY_BASE_MS: '20',
   FHIR_SUBSCRIPTION_RETRY_MAX_MS: '100',
-  FHIR_SUBSCRIPTION_TIMEOUT_MS: '300',
+  FHIR_SUBSCRIPTION_TIMEOUT_MS: '800',
   FHIR_SUBSCRIPTION_MAX_ATTEMPTS: '3',
   FHIR_SUBSCRIPTION_POLL_MS: '20',
 };
