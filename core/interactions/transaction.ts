@@ -74,7 +74,8 @@ export async function transaction(deps: CoreDeps, ctx: RequestContext, entries: 
   return {
     resourceType: 'Bundle',
     type: 'transaction-response',
-    entry: plans.map((plan) => readEntries.get(plan.request.index) ?? responseEntry(ctx, plan)),
+    // json.html: no empty arrays (an empty transaction answers with no entry element).
+    ...(plans.length > 0 ? { entry: plans.map((plan) => readEntries.get(plan.request.index) ?? responseEntry(ctx, plan)) } : {}),
   };
 }
 

@@ -140,7 +140,8 @@ describe('search modifiers (issue 9, defects 6 and 7)', () => {
     ['gender:exact=male', 'gender:exact'],
     ['family:below=x', 'family:below'],
   ])('Patient?%s is 400 naming the modifier, with Prefer: handling=lenient too', async (query, expression) => {
-    for (const prefer of [{}, { prefer: 'handling=lenient' }, { prefer: 'handling=strict' }]) {
+    const prefers: Record<string, string>[] = [{}, { prefer: 'handling=lenient' }, { prefer: 'handling=strict' }];
+    for (const prefer of prefers) {
       const res = await server.request(`/Patient?${query}`, { headers: prefer });
       expect(res.status).toBe(400);
       expect(issueOf(res.json).expression).toEqual([expression]);
