@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { generateDefinitions } from './generate-definitions';
 import { generateGraphqlSchema } from './generate-graphql-schema';
+import { generateInvariants } from './generate-invariants';
 import { generateSearchParameters } from './generate-search-parameters';
 import { generateSummaryElements } from './generate-summary-elements';
 import { generateTerminology } from './generate-terminology';
@@ -11,6 +12,7 @@ import { runGenerators, type Generator } from './lib/generated-file';
 const generators: readonly Generator[] = [
   generateDefinitions,
   generateGraphqlSchema,
+  generateInvariants,
   generateSearchParameters,
   generateSummaryElements,
   generateTerminology,

@@ -4,6 +4,7 @@ import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
 import type { TokenVerifier } from '../ports/token-verifier';
 import { DEFAULT_TENANT, type FhirRequest, type FhirResponse, type HttpMethod, type Principal } from '../request';
+import { pathSegments } from './fhir-url';
 import { errorResponse, handleRequest, type ServerInfo } from './handle-request';
 import { restAuditRecord } from './rest-audit';
 
@@ -65,7 +66,7 @@ export async function toFhirRequest(door: FrontDoor, raw: RawHttpRequest): Promi
   if (!METHODS.has(method)) throw new FhirError('METHOD_NOT_ALLOWED', `HTTP method ${raw.method} is not supported`);
   let segments: string[];
   try {
-    segments = raw.path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    segments = pathSegments(raw.path);
   } catch {
     throw new FhirError('INVALID_REQUEST', 'The URL path is not validly encoded');
   }

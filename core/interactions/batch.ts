@@ -13,7 +13,8 @@ export async function batch(ctx: RequestContext, entries: readonly unknown[], ha
   for (let index = 0; index < entries.length; index += 1) {
     results.push(await runEntry(ctx, entries[index], index, handle));
   }
-  return { resourceType: 'Bundle', type: 'batch-response', entry: results };
+  // json.html: no empty arrays (an empty batch answers with no entry element).
+  return { resourceType: 'Bundle', type: 'batch-response', ...(results.length > 0 ? { entry: results } : {}) };
 }
 
 async function runEntry(ctx: RequestContext, raw: unknown, index: number, handle: SubRequestHandler): Promise<BundleEntry> {

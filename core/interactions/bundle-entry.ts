@@ -1,5 +1,6 @@
 import { FhirError } from '../errors/fhir-error';
 import { isJsonObject, type BundleEntry, type JsonObject } from '../fhir-types';
+import { parseFhirUrl } from '../http/fhir-url';
 import type { HttpMethod } from '../request';
 
 /** A Bundle.entry.request parsed into method, path segments and query (http.html#transaction). */
@@ -27,20 +28,14 @@ export function parseEntryRequest(entry: unknown, index: number, baseUrl: string
   if (typeof rawUrl !== 'string' || rawUrl.trim() === '') {
     throw new FhirError('INVALID_REQUEST', `${where}.request.url is required`, { expression: [`${where}.request.url`] });
   }
-  // Entry URLs are relative to the base; an absolute URL on this server is accepted too.
-  let url = rawUrl.trim();
-  if (url.startsWith(`${baseUrl}/`)) url = url.slice(baseUrl.length + 1);
-  if (/^[a-z]+:/i.test(url)) {
-    throw new FhirError('INVALID_REQUEST', `${where}.request.url must be relative to this server's base`, { expression: [`${where}.request.url`] });
+  // Entry URLs are relative to the base; an absolute URL on this server's base (tenant
+  // included) is accepted too, and paths split exactly as over HTTP (core/http/fhir-url.ts).
+  const url = rawUrl.trim();
+  const parsed = parseFhirUrl(url, baseUrl);
+  if (typeof parsed === 'string') {
+    throw new FhirError('INVALID_REQUEST', `${where}.request.url: ${parsed}`, { expression: [`${where}.request.url`] });
   }
-  const [pathPart = '', queryPart] = url.replace(/^\//, '').split('?', 2) as [string, string | undefined];
-  let path: string[];
-  try {
-    path = pathPart === '' ? [] : pathPart.split('/').map((s) => decodeURIComponent(s));
-  } catch {
-    throw new FhirError('INVALID_REQUEST', `${where}.request.url is not a valid URL`, { expression: [`${where}.request.url`] });
-  }
-  const query = queryPart === undefined ? [] : [...new URLSearchParams(queryPart)];
+  const { path, query } = parsed;
   return { index, entry: entry as BundleEntry, method: method as HttpMethod, url, path, query };
 }
 

@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
+import { conditionalCriteria } from '../http/fhir-url';
 import type { RequestContext } from '../request';
 import { requireResourceBody } from './body';
 import { assertResourceType, location } from './common';
@@ -46,7 +47,10 @@ async function createUnconditionally(deps: CoreDeps, ctx: RequestContext, resour
  * (http.html#ccreate, #cond-update, #cdelete use the same rule).
  */
 export async function findConditionalMatch(deps: CoreDeps, ctx: RequestContext, resourceType: string, query: string): Promise<string | undefined> {
-  const cleaned = query.startsWith('?') ? query.slice(1) : query.replace(/^[A-Za-z]+\?/, '');
+  // `?q`, `q`, `Type?q` or `[base]/Type?q` (the HAPI client sends the last): one parser for all.
+  const criteria = conditionalCriteria(query, resourceType, ctx.baseUrl);
+  if (typeof criteria === 'string') throw new FhirError('INVALID_REQUEST', `The conditional criteria ${criteria}`, { expression: ['If-None-Exist'] });
+  const cleaned = new URLSearchParams(criteria).toString();
   if (cleaned.trim() === '') {
     throw new FhirError('INVALID_REQUEST', 'A conditional interaction needs search criteria', { expression: ['If-None-Exist'] });
   }

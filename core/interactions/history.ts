@@ -37,7 +37,8 @@ export async function history(deps: CoreDeps, ctx: RequestContext, scope: Histor
     type: 'history',
     ...(page.total !== undefined ? { total: page.total } : {}),
     link: [{ relation: 'self', url: link(query.cursor) }, ...(page.nextCursor !== undefined ? [{ relation: 'next', url: link(page.nextCursor) }] : [])],
-    entry: versions.map((v) => historyEntry(ctx.baseUrl, v)),
+    // json.html: no empty arrays (an empty history has no entry element).
+    ...(versions.length > 0 ? { entry: versions.map((v) => historyEntry(ctx.baseUrl, v)) } : {}),
   };
   return { status: 200, resource: bundle };
 }

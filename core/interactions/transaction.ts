@@ -3,6 +3,7 @@ import { FhirError, toFhirError, VersionConflictError } from '../errors/fhir-err
 import { isJsonObject, type Bundle, type BundleEntry, type JsonValue, type Resource } from '../fhir-types';
 import { applyFhirPathPatch } from '../patch/fhirpath-patch';
 import { applyJsonPatch } from '../patch/json-patch';
+import { bundleReferenceKey } from '../http/fhir-url';
 import type { StoredVersion } from '../ports/resource-store';
 import type { RequestContext } from '../request';
 import { bodyOf, batch } from './batch';
@@ -68,7 +69,7 @@ async function transactionOnce(deps: CoreDeps, ctx: RequestContext, entries: rea
     const plan = await inEntry(request.index, () => planEntry(deps, ctx, request));
     plans.push(plan);
     const fullUrl = request.entry.fullUrl;
-    if (typeof fullUrl === 'string' && plan.action !== 'read') fullUrls.set(fullUrl, `${plan.resourceType}/${plan.id}`);
+    if (typeof fullUrl === 'string' && plan.action !== 'read') fullUrls.set(bundleReferenceKey(fullUrl, ctx.baseUrl), `${plan.resourceType}/${plan.id}`);
   }
   assertNoDuplicates(plans);
   const conditionalRefs = new Map<string, string>();
@@ -96,7 +97,8 @@ async function transactionOnce(deps: CoreDeps, ctx: RequestContext, entries: rea
   return {
     resourceType: 'Bundle',
     type: 'transaction-response',
-    entry: plans.map((plan) => readEntries.get(plan.request.index) ?? responseEntry(ctx, plan)),
+    // json.html: no empty arrays (an empty transaction answers with no entry element).
+    ...(plans.length > 0 ? { entry: plans.map((plan) => readEntries.get(plan.request.index) ?? responseEntry(ctx, plan)) } : {}),
   };
 }
 
@@ -187,32 +189,63 @@ function assertNoDuplicates(plans: readonly Plan[]): void {
   }
 }
 
-/** Rewrites urn:uuid / fullUrl references and resolves conditional references (http.html#trules). */
-async function rewriteReferences(deps: CoreDeps, ctx: RequestContext, resource: Resource, fullUrls: ReadonlyMap<string, string>, conditional: Map<string, string>): Promise<Resource> {
-  const pending: string[] = [];
-  const collect = (value: JsonValue | undefined): void => {
-    if (Array.isArray(value)) value.forEach(collect);
+/** A Reference.reference found in a resource, with the element path that holds it. */
+interface FoundReference {
+  readonly reference: string;
+  /** `Patient.generalPractitioner[0].reference` */
+  readonly path: string;
+}
+
+function findReferences(resource: Resource): FoundReference[] {
+  const found: FoundReference[] = [];
+  const walk = (value: JsonValue | undefined, path: string): void => {
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}[${i}]`));
     else if (isJsonObject(value)) {
       for (const [key, child] of Object.entries(value)) {
-        if (key === 'reference' && typeof child === 'string' && !fullUrls.has(child) && /^[A-Z][A-Za-z]+\?/.test(child)) pending.push(child);
-        else collect(child);
+        if (key === 'reference' && typeof child === 'string') found.push({ reference: child, path: `${path}.reference` });
+        else walk(child, `${path}.${key}`);
       }
     }
   };
-  collect(resource);
-  for (const ref of pending) {
-    if (conditional.has(ref)) continue;
-    const [type = '', criteria = ''] = ref.split('?', 2);
-    const match = await findConditionalMatch(deps, ctx, type, criteria);
-    if (match === undefined) throw new FhirError('NOT_FOUND', `The conditional reference '${ref}' matches nothing`, { expression: [`${resource.resourceType}`] });
-    conditional.set(ref, `${type}/${match}`);
+  walk(resource, resource.resourceType);
+  return found;
+}
+
+/** bundle.html#references: urn:uuid: and urn:oid: are placeholders that only a Bundle entry can give meaning to. */
+const PLACEHOLDER = /^urn:(uuid|oid):/i;
+
+/**
+ * Rewrites references to other entries (by fullUrl, urn:uuid or an absolute URL on this
+ * server's base) and resolves conditional references (http.html#trules). A placeholder that no
+ * entry defines is a 400 naming the element (issue 9, defect 8): nothing would ever resolve it.
+ */
+async function rewriteReferences(deps: CoreDeps, ctx: RequestContext, resource: Resource, fullUrls: ReadonlyMap<string, string>, conditional: Map<string, string>): Promise<Resource> {
+  const resolved = new Map<string, string>();
+  for (const { reference, path } of findReferences(resource)) {
+    const key = bundleReferenceKey(reference, ctx.baseUrl);
+    const target = fullUrls.get(key) ?? conditional.get(key);
+    if (target !== undefined) {
+      resolved.set(reference, target);
+      continue;
+    }
+    if (PLACEHOLDER.test(reference)) {
+      throw new FhirError('INVALID_REQUEST', `The reference '${reference}' is a placeholder that no entry in this transaction defines (no entry has it as fullUrl)`, { expression: [path] });
+    }
+    if (/^[A-Z][A-Za-z]+\?/.test(key)) {
+      const [type = '', criteria = ''] = key.split('?', 2);
+      const match = await findConditionalMatch(deps, ctx, type, criteria);
+      if (match === undefined) throw new FhirError('NOT_FOUND', `The conditional reference '${reference}' matches nothing`, { expression: [path] });
+      conditional.set(key, `${type}/${match}`);
+      resolved.set(reference, `${type}/${match}`);
+    }
   }
+  if (resolved.size === 0) return resource;
   const rewrite = (value: JsonValue | undefined): JsonValue | undefined => {
     if (Array.isArray(value)) return value.map((v) => rewrite(v) ?? null);
     if (!isJsonObject(value)) return value;
     const out: Record<string, JsonValue | undefined> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[key] = key === 'reference' && typeof child === 'string' ? (fullUrls.get(child) ?? conditional.get(child) ?? child) : rewrite(child);
+      out[key] = key === 'reference' && typeof child === 'string' ? (resolved.get(child) ?? child) : rewrite(child);
     }
     return out;
   };
@@ -245,9 +278,12 @@ function inEntry<T>(index: number, step: () => T): T {
     const fhirError = toFhirError(error, 'transaction');
     if (fhirError.code === 'INTERNAL') throw error;
     const prefix = `Bundle.entry[${index}]`;
-    const expression = (fhirError.expression ?? []).map((e) => `${prefix}.${e.replace(/^[A-Z][A-Za-z]+\./, 'resource.')}`);
-    const issues = fhirError.issues?.map((issue) => ({ ...issue, diagnostics: `${prefix}: ${issue.diagnostics ?? ''}`, expression: (issue.expression ?? []).map((e) => `${prefix}.${e.replace(/^[A-Z][A-Za-z]+\./, 'resource.')}`) }));
-    throw new FhirError(fhirError.code, `${prefix}: ${fhirError.message}`, {
+    // Expressions already rooted at the entry (request.url checks) stay as they are.
+    const scoped = (e: string): string => (e.startsWith(`${prefix}`) ? e : `${prefix}.${e.replace(/^[A-Z][A-Za-z]+\./, 'resource.')}`);
+    const expression = (fhirError.expression ?? []).map(scoped);
+    const issues = fhirError.issues?.map((issue) => ({ ...issue, diagnostics: `${prefix}: ${issue.diagnostics ?? ''}`, expression: (issue.expression ?? []).map(scoped) }));
+    const message = fhirError.message.startsWith(prefix) ? fhirError.message : `${prefix}: ${fhirError.message}`;
+    throw new FhirError(fhirError.code, message, {
       expression: expression.length > 0 ? expression : [prefix],
       ...(issues ? { issues } : {}),
       headers: fhirError.headers,

@@ -38,7 +38,8 @@ export async function everythingOperation(deps: CoreDeps, ctx: RequestContext, i
     resourceType: 'Bundle',
     type: 'searchset',
     link: [{ relation: 'self', url: `${ctx.baseUrl}/Patient/${id}/$everything` }, ...(next ? [next] : [])],
-    entry: entries,
+    // json.html: no empty arrays (a Bundle with nothing in it has no entry element).
+    ...(entries.length > 0 ? { entry: entries } : {}),
   };
   return { status: 200, resource: bundle };
 }

@@ -4,7 +4,7 @@ import { isJsonObject, isResource, type OperationOutcome, type Resource } from '
 import { assertResourceType, assertValidId } from '../interactions/common';
 import type { InteractionResult } from '../interactions/result';
 import type { RequestContext } from '../request';
-import { validateResource } from '../validation/validate-resource';
+import { validationIssues } from '../validation/validate-resource';
 
 /**
  * Resource/$validate (https://hl7.org/fhir/R4/resource-operation-validate.html): checks a resource
@@ -28,13 +28,15 @@ export async function validateOperation(deps: CoreDeps, ctx: RequestContext, res
   if (resourceType !== undefined && resource.resourceType !== resourceType) {
     throw new FhirError('INVALID_REQUEST', `The resource is a ${resource.resourceType}, but the URL names ${resourceType}`, { expression: ['resourceType'] });
   }
-  const issues = validateResource(resource);
+  // Errors and warnings (e.g. dom-6): warnings are reported here, never enforced on writes.
+  const issues = validationIssues(resource);
   // Profiles are checked on a structurally valid resource only: their walk assumes R4 shapes.
-  if (issues.length === 0) issues.push(...deps.checkProfiles(resource, profiles));
+  if (!issues.some((issue) => issue.severity === 'error' || issue.severity === 'fatal')) issues.push(...deps.checkProfiles(resource, profiles));
   if (mode === 'update' && id !== undefined && resource.id !== id) {
     issues.push({ severity: 'error', code: 'invariant', diagnostics: `An update of ${resourceType ?? ''}/${id} needs a body with the same id`, expression: [`${resource.resourceType}.id`] });
   }
-  const outcome: OperationOutcome = issues.length > 0 ? { resourceType: 'OperationOutcome', issue: issues } : informational('The resource is valid');
+  const valid = !issues.some((issue) => issue.severity === 'error' || issue.severity === 'fatal');
+  const outcome: OperationOutcome = valid ? { resourceType: 'OperationOutcome', issue: [...informational('The resource is valid').issue, ...issues] } : { resourceType: 'OperationOutcome', issue: issues };
   return { status: 200, resource: outcome };
 }
 

@@ -71,6 +71,8 @@ export function expressionFor(expression: string, base: string, allBases: readon
 
 export interface TableEntry {
   type: string;
+  /** SearchParameter.url: the CapabilityStatement's searchParam.definition (R4: SHALL for spec parameters). */
+  url?: string;
   expression?: string;
   target?: string[];
   component?: { code: string; type: string; expression: string }[];
@@ -90,7 +92,7 @@ export function buildTable(params: readonly RawSearchParameter[], resolveOther: 
     if (p.code === '_query') continue; // named queries: not supported (search.html#query)
     for (const base of p.base) {
       const key = COMMON_BASES.has(base) ? 'Resource' : base;
-      const entry: TableEntry = { type: p.type };
+      const entry: TableEntry = { type: p.type, url: p.url };
       if (p.expression) {
         const expr = COMMON_BASES.has(base) ? p.expression : expressionFor(p.expression, base, p.base);
         if (expr === undefined) continue;

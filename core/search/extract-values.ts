@@ -61,7 +61,9 @@ function tokenValues(param: string, v: TypedValue): IndexEntry[] {
     const text = str(data, 'text');
     const codings = Array.isArray(data['coding']) ? data['coding'].filter(isJsonObject) : [];
     const out = codings.map((c) => codingEntry(param, c, text));
-    if (out.length === 0 && text !== null) out.push({ type: 'token', param, system: null, code: null, text });
+    // :text matches CodeableConcept.text or a Coding.display (search.html#token): when every
+    // coding has a display of its own, the text needs a row of its own (issue 9, defect 7).
+    if (text !== null && !out.some((entry) => entry.type === 'token' && entry.text === text)) out.push({ type: 'token', param, system: null, code: null, text });
     return out;
   }
   if (fhirType === 'ContactPoint') return [{ type: 'token', param, system: str(data, 'system'), code: str(data, 'value'), text: null }];

@@ -22,7 +22,7 @@ export interface SearchParameterDefinition {
   /** Resource types a reference parameter may point at. */
   readonly target?: readonly string[];
   readonly component?: readonly SearchParameterComponent[];
-  /** SearchParameter.url, for parameters added by an IG package (the CapabilityStatement's definition). */
+  /** SearchParameter.url (the CapabilityStatement's searchParam.definition): the spec's own, or an IG package's. */
   readonly url?: string;
 }
 

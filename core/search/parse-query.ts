@@ -39,6 +39,12 @@ export interface ParsedSearch {
 }
 
 class UnknownSearchParameterError extends Error {}
+/**
+ * A modifier the parameter's type does not have, or that this server does not support. R4
+ * search.html#modifiers: servers SHALL reject it, so it is a 400 even with
+ * `Prefer: handling=lenient` (which only lets unknown parameters be ignored; issue 9, defect 6).
+ */
+class UnsupportedModifierError extends InvalidSearchValueError {}
 
 const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
   // search.html#modifiers, per parameter type; :in/:not-in/:above/:below on tokens need a terminology server.
@@ -76,11 +82,13 @@ function lookup(reg: SearchParameterRegistry, types: readonly string[], code: st
 function parseModifier(reg: SearchParameterRegistry, def: SearchParameterDefinition, code: string, raw: string | undefined): { modifier?: Modifier; typeModifier?: string } {
   if (raw === undefined) return {};
   if (def.type === 'reference' && reg.isResourceType(raw)) {
-    if (def.target && !def.target.includes(raw)) throw new InvalidSearchValueError(`'${code}' cannot refer to ${raw}`);
+    if (def.target && !def.target.includes(raw)) throw new UnsupportedModifierError(`'${code}' cannot refer to ${raw}`);
     return { modifier: 'type', typeModifier: raw };
   }
   const allowed = MODIFIERS[def.type] ?? [];
-  if (!(allowed as readonly string[]).includes(raw)) throw new InvalidSearchValueError(`Modifier ':${raw}' is not supported on ${def.type} parameter '${code}'`);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UnsupportedModifierError(`Modifier ':${raw}' is not supported on ${def.type} parameter '${code}' (supported: ${allowed.map((m) => `:${m}`).join(', ') || 'none'})`);
+  }
   return { modifier: raw as Modifier };
 }
 
@@ -151,7 +159,7 @@ export function parseCondition(reg: SearchParameterRegistry, types: readonly str
   const innerCode = (rest.split('.')[0] ?? '').split(':')[0] ?? '';
   let targetTypes: string[];
   if (typeModifier !== undefined) {
-    if (!reg.isResourceType(typeModifier)) throw new InvalidSearchValueError(`'${typeModifier}' is not a resource type`);
+    if (!reg.isResourceType(typeModifier)) throw new UnsupportedModifierError(`Modifier ':${typeModifier}' on '${code}' is not a resource type`);
     targetTypes = [typeModifier];
   } else {
     targetTypes = (def.target ?? []).filter((t) => innerCode.startsWith('_has') || reg.getSearchParameter(t, innerCode) !== undefined);
@@ -221,7 +229,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       } else if (name === '_sort') sort = parseSort(reg, value, types);
       else if (base === '_include' || base === '_revinclude') {
         const mod = name.slice(base.length + 1);
-        if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new InvalidSearchValueError(`Unknown modifier ':${mod}' on ${base}`);
+        if (mod !== '' && mod !== 'iterate' && mod !== 'recurse') throw new UnsupportedModifierError(`Unknown modifier ':${mod}' on ${base}`);
         if (include.length + revinclude.length >= MAX_INCLUDES) throw new InvalidSearchValueError(`At most ${MAX_INCLUDES} _include and _revinclude parameters are supported`);
         const spec = parseInclude(reg, value, mod !== '', base === '_revinclude', types);
         (base === '_include' ? include : revinclude).push(spec);
@@ -239,7 +247,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
         // search.html#contained: only the default (contained resources are not searched) is supported.
         if (value !== (name === '_contained' ? 'false' : 'container')) throw new InvalidSearchValueError(`${name}=${value} is not supported`);
       } else if (CONTROL.has(base)) {
-        throw new InvalidSearchValueError(`Modifiers are not allowed on ${base}`);
+        throw new UnsupportedModifierError(`Modifiers are not allowed on ${base}`);
       } else {
         if (conditions.length >= MAX_CONDITIONS) throw new InvalidSearchValueError(`At most ${MAX_CONDITIONS} search parameters are supported in one search`);
         conditions.push(parseCondition(reg, types, name, value, now));
@@ -247,7 +255,7 @@ export function parseSearch(types: readonly string[], params: readonly (readonly
       if (name !== '_cursor') applied.push([name, value]);
     } catch (error) {
       if (!(error instanceof InvalidSearchValueError) && !(error instanceof UnknownSearchParameterError)) throw error;
-      if (options.strict) {
+      if (options.strict || error instanceof UnsupportedModifierError) {
         throw new FhirError(error instanceof UnknownSearchParameterError ? 'UNKNOWN_SEARCH_PARAMETER' : 'INVALID_SEARCH', `${name}: ${error.message}`, { expression: [name] });
       }
       ignored.push({ name, reason: error.message });

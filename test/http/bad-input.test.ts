@@ -133,3 +133,35 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('etag');
   });
 });
+
+describe('search modifiers (issue 9, defects 6 and 7)', () => {
+  it.each([
+    ['family:nosuchmodifier=x', 'family:nosuchmodifier'],
+    ['gender:exact=male', 'gender:exact'],
+    ['family:below=x', 'family:below'],
+  ])('Patient?%s is 400 naming the modifier, with Prefer: handling=lenient too', async (query, expression) => {
+    const prefers: Record<string, string>[] = [{}, { prefer: 'handling=lenient' }, { prefer: 'handling=strict' }];
+    for (const prefer of prefers) {
+      const res = await server.request(`/Patient?${query}`, { headers: prefer });
+      expect(res.status).toBe(400);
+      expect(issueOf(res.json).expression).toEqual([expression]);
+      expect(issueOf(res.json).diagnostics).toContain(`:${expression.split(':')[1] ?? ''}`);
+    }
+  });
+
+  it('an unknown parameter is still ignored under lenient handling', async () => {
+    const res = await server.request('/Patient?nosuchparameter=x', { headers: { prefer: 'handling=lenient' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('token :text matches CodeableConcept.text even when its codings have a display', async () => {
+    const tag = `t${Date.now()}`;
+    const created = await server.request('/Observation', {
+      method: 'POST',
+      body: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2339-0', display: 'Glucose' }], text: `Fasting ${tag}` } },
+    });
+    expect(created.status).toBe(201);
+    const res = await server.request(`/Observation?code:text=${tag}`);
+    expect(res.json['total']).toBe(1);
+  });
+});

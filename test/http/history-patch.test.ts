@@ -118,6 +118,28 @@ describe('patch', () => {
     expect(res.json['gender']).toBe('female');
   });
 
+  it('FHIRPath Patch add of a ContactPoint to a Patient with no telecom creates the list (issue 9, defect 9)', async () => {
+    const id = await createPatient();
+    const body = {
+      resourceType: 'Parameters',
+      parameter: [{ name: 'operation', part: [{ name: 'type', valueCode: 'add' }, { name: 'path', valueString: 'Patient' }, { name: 'name', valueString: 'telecom' }, { name: 'value', valueContactPoint: { system: 'phone', value: '555-0100' } }] }],
+    };
+    const res = await server.request(`/Patient/${id}`, { method: 'PATCH', body });
+    expect(res.status).toBe(200);
+    expect(res.json['telecom']).toEqual([{ system: 'phone', value: '555-0100' }]);
+  });
+
+  it('FHIRPath Patch naming an element the type does not have is 400 naming the operation', async () => {
+    const id = await createPatient();
+    const body = {
+      resourceType: 'Parameters',
+      parameter: [{ name: 'operation', part: [{ name: 'type', valueCode: 'add' }, { name: 'path', valueString: 'Patient' }, { name: 'name', valueString: 'nickname' }, { name: 'value', valueString: 'x' }] }],
+    };
+    const res = await server.request(`/Patient/${id}`, { method: 'PATCH', body });
+    expect(res.status).toBe(400);
+    expect(issueOf(res.json).expression).toEqual(['Parameters.parameter[0]']);
+  });
+
   it('respects If-Match on patch', async () => {
     const id = await createPatient();
     const res = await server.request(`/Patient/${id}`, {

@@ -8,15 +8,26 @@ afterAll(async () => {
   await server.stop();
 });
 
-interface Issue { severity: string; code: string; expression?: string[] }
+interface Issue { severity: string; code: string; diagnostics?: string; expression?: string[] }
 const issuesOf = (json: Record<string, unknown>): Issue[] => json['issue'] as Issue[];
 
 describe('$validate', () => {
   it('answers a valid resource with 200 and an informational outcome, storing nothing', async () => {
     const res = await server.request('/Patient/$validate', { method: 'POST', body: { resourceType: 'Patient', id: 'never-stored', birthDate: '2000-01-01' } });
     expect(res.status).toBe(200);
-    expect(issuesOf(res.json).map((i) => i.severity)).toEqual(['information']);
+    // The warning is dom-6 (no narrative): reported by $validate, never enforced (issue 9, defect 2).
+    expect(issuesOf(res.json).map((i) => i.severity)).toEqual(['information', 'warning']);
+    expect(issuesOf(res.json)[1]?.diagnostics).toContain('dom-6');
     expect((await server.request('/Patient/never-stored')).status).toBe(404);
+  });
+
+  it('reports an R4 invariant error (pat-1) at its element, and no warning for a resource with narrative', async () => {
+    const text = { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">p</div>' };
+    const invalid = await server.request('/Patient/$validate', { method: 'POST', body: { resourceType: 'Patient', text, contact: [{ gender: 'male' }] } });
+    expect(invalid.status).toBe(200);
+    expect(issuesOf(invalid.json).map((i) => [i.severity, i.expression])).toEqual([['error', ['Patient.contact[0]']]]);
+    const valid = await server.request('/Patient/$validate', { method: 'POST', body: { resourceType: 'Patient', text } });
+    expect(issuesOf(valid.json).map((i) => i.severity)).toEqual(['information']);
   });
 
   it('answers an invalid resource with 200 and the errors, pointing at the elements', async () => {

@@ -40,6 +40,10 @@ export const searchCases: readonly SearchCase[] = [
   { name: 'token: CodeableConcept', path: 'Observation', query: `code=${LOINC}|2339-0`, matches: ['Observation/o1', 'Observation/o2'] },
   { name: 'token :text', path: 'Observation', query: 'code:text=glucose', matches: ['Observation/o1'] },
   { name: 'token :code-text (code starts with, any case)', path: 'Observation', query: 'code:code-text=2339', matches: ['Observation/o1', 'Observation/o2'] },
+  // search.html#token :text: "the text of the CodeableConcept or the display of a Coding" (issue 9, defect 7).
+  { name: 'token :text matches CodeableConcept.text when the codings have displays', path: 'Observation', query: 'code:text=fasting', matches: ['Observation/o1'] },
+  { name: 'token :text matches Coding.display', path: 'Observation', query: 'code:text=blood pressure', matches: ['Observation/o3'] },
+  { name: 'token :text matches a word inside the text', path: 'Observation', query: 'code:text=blood', matches: ['Observation/o1', 'Observation/o3'] },
   { name: 'token :text on a CodeableConcept value', path: 'Observation', query: 'value-concept:text=ex-smoker', matches: ['Observation/o4'] },
   { name: 'token :text, accent-insensitive', path: 'Condition', query: 'code:text=hypertension arterielle', matches: ['Condition/c2'] },
   { name: 'token: choice type value[x]', path: 'Observation', query: 'value-concept=http://snomed.info/sct|8517006', matches: ['Observation/o4'] },
@@ -178,5 +182,14 @@ export const searchErrorCases: readonly SearchErrorCase[] = [
   { name: '_contained=true is not supported, strict', path: 'Patient', query: '_contained=true', strict: true, code: 'INVALID_SEARCH', expression: '_contained' },
   { name: 'functional _list is not supported, strict', path: 'Patient', query: '_list=$current-allergies', strict: true, code: 'INVALID_SEARCH', expression: '_list' },
   { name: 'near without a longitude, strict', path: 'Location', query: 'near=42.3', strict: true, code: 'INVALID_SEARCH', expression: 'near' },
+  // search.html#modifiers: an unsupported modifier is rejected, lenient handling or not (issue 9, defect 6).
+  { name: 'unknown modifier, lenient', path: 'Patient', query: 'family:nosuchmodifier=x', strict: false, code: 'INVALID_SEARCH', expression: 'family:nosuchmodifier' },
+  { name: ':exact on a token, lenient', path: 'Patient', query: 'gender:exact=male', strict: false, code: 'INVALID_SEARCH', expression: 'gender:exact' },
+  { name: ':below on a string, lenient', path: 'Patient', query: 'family:below=x', strict: false, code: 'INVALID_SEARCH', expression: 'family:below' },
+  { name: ':contains on a date, lenient', path: 'Patient', query: 'birthdate:contains=2000', strict: false, code: 'INVALID_SEARCH', expression: 'birthdate:contains' },
+  { name: 'type modifier that is not a target, lenient', path: 'Observation', query: 'subject:Medication=x', strict: false, code: 'INVALID_SEARCH', expression: 'subject:Medication' },
+  { name: 'modifier on a control parameter, lenient', path: 'Patient', query: '_count:exact=1', strict: false, code: 'INVALID_SEARCH', expression: '_count:exact' },
+  { name: 'unknown modifier inside a chain, lenient', path: 'Observation', query: 'subject:Patient.family:nosuch=x', strict: false, code: 'INVALID_SEARCH', expression: 'subject:Patient.family:nosuch' },
+  { name: 'unknown modifier on _include, lenient', path: 'Observation', query: '_include:deep=Observation:subject', strict: false, code: 'INVALID_SEARCH', expression: '_include:deep' },
   { name: 'forged cursor', path: 'Patient', query: '_cursor=bm90LWEtY3Vyc29y', strict: false, code: 'INVALID_SEARCH', expression: '_cursor' },
 ];

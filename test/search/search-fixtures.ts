@@ -39,7 +39,7 @@ export const searchFixtures: readonly Resource[] = [
   { resourceType: 'Encounter', id: 'e2', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' }, subject: { reference: 'Patient/p2' }, period: { start: '2021-03-01' } },
   {
     resourceType: 'Observation', id: 'o1', status: 'final', subject: { reference: 'Patient/p1' }, encounter: { reference: 'Encounter/e1' },
-    code: { coding: [{ system: LOINC, code: '2339-0', display: 'Glucose [Mass/volume] in Blood' }], text: 'Blood glucose' },
+    code: { coding: [{ system: LOINC, code: '2339-0', display: 'Glucose [Mass/volume] in Blood' }], text: 'Fasting blood glucose' },
     valueQuantity: { value: 95, unit: 'mg/dL', system: UCUM, code: 'mg/dL' }, effectiveDateTime: '2021-01-10T09:30:00Z',
     performer: [{ reference: 'Practitioner/dr1' }],
   },

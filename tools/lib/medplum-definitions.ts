@@ -25,6 +25,16 @@ export interface RawElement {
   readonly contentReference?: string;
   readonly maxLength?: number;
   readonly binding?: { readonly strength: string; readonly valueSet?: string };
+  readonly constraint?: readonly RawConstraint[];
+}
+
+/** ElementDefinition.constraint (elementdefinition.html#ElementDefinition.constraint). */
+export interface RawConstraint {
+  readonly key: string;
+  readonly severity: 'error' | 'warning';
+  readonly human: string;
+  readonly expression?: string;
+  readonly source?: string;
 }
 
 export interface RawStructureDefinition {
