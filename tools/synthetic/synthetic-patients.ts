@@ -112,7 +112,11 @@ function patientRecord(r: Rng, organization: Resource, practitioners: readonly R
   }
   if (r.next() < 0.3) {
     const [code, display] = r.pick(ALLERGIES);
-    resources.push({ resourceType: 'AllergyIntolerance', id: r.uuid(), patient: subject, code: { coding: [{ system: SNOMED, code, display }], text: display } });
+    // ait-1: clinicalStatus SHALL be present unless the record was entered in error.
+    resources.push({
+      resourceType: 'AllergyIntolerance', id: r.uuid(), patient: subject, code: { coding: [{ system: SNOMED, code, display }], text: display },
+      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    });
   }
   for (let v = 0, n = r.int(0, 2); v < n; v++) {
     const [code, display] = r.pick(VACCINES);
