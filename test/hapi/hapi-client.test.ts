@@ -10,9 +10,9 @@ import { describeErrors, hapiAvailable, runHapiHarness, type InteractionsReport 
  * is open and turns red the moment it is fixed, so the marker is removed with the fix.
  */
 const STEPS: readonly { readonly name: string; readonly open?: string }[] = [
-  { name: 'JDK HttpClient defaults (Upgrade: h2c): metadata', open: 'defect 1' },
-  { name: 'JDK HttpClient defaults (Upgrade: h2c): search', open: 'defect 1' },
-  { name: 'JDK HttpClient defaults (Upgrade: h2c): read of a missing Patient is 404', open: 'defect 1' },
+  { name: 'JDK HttpClient defaults (Upgrade: h2c): metadata' },
+  { name: 'JDK HttpClient defaults (Upgrade: h2c): search' },
+  { name: 'JDK HttpClient defaults (Upgrade: h2c): read of a missing Patient is 404' },
   { name: 'metadata' },
   { name: 'create' },
   { name: 'read' },
