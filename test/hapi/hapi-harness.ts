@@ -77,7 +77,7 @@ function upToDate(): boolean {
 function run(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, [...args], { cwd: project, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
+      if (error) reject(new Error(`${command} ${args.filter((a) => !a.includes(':/')).join(' ')} failed (${error.code ?? error.signal ?? 'error'}):\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
       else resolve(stdout);
     });
   });

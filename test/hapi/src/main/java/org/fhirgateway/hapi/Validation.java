@@ -39,7 +39,14 @@ final class Validation {
 
   /** The error and fatal messages for one resource, given as JSON text. */
   List<Problem> errors(String json) {
-    ValidationResult result = validator.validateWithResult(json);
+    ValidationResult result;
+    try {
+      result = validator.validateWithResult(json);
+    } catch (RuntimeException crash) {
+      // The validator's JSON reader gives up on some malformed input (e.g. a bare null in an
+      // array): the resource cannot be read as FHIR, which is a fatal verdict, said as such.
+      return List.of(new Problem("fatal", "", "the validator could not read the resource: " + crash));
+    }
     List<Problem> problems = new ArrayList<>();
     for (SingleValidationMessage message : result.getMessages()) {
       ResultSeverityEnum severity = message.getSeverity();
