@@ -48,7 +48,7 @@ describeIfJava(`conformance corpus on the ${home} home, HAPI's validator as the 
       await running.stop();
       throw error;
     }
-  }, 900_000);
+  }, 1_800_000);
   afterAll(async () => {
     await running?.stop();
   }, 30_000);

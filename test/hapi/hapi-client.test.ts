@@ -45,7 +45,7 @@ describeIfJava(`HAPI FHIR ${home} home: generic client, strict parser, instance 
       await running.stop();
       throw error;
     }
-  }, 900_000);
+  }, 1_800_000);
   afterAll(async () => {
     await running?.stop();
   }, 30_000);

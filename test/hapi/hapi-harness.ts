@@ -77,7 +77,7 @@ function upToDate(): boolean {
 function run(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, [...args], { cwd: project, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.filter((a) => !a.includes(':/')).join(' ')} failed (${error.code ?? error.signal ?? 'error'}):\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
+      if (error) reject(new Error(`${command} ${args.find((a) => a.startsWith('org.fhirgateway')) ?? args[0] ?? ''} failed (${error.code ?? error.signal ?? 'error'}):\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
       else resolve(stdout);
     });
   });
@@ -106,7 +106,7 @@ export async function buildHapiHarness(): Promise<void> {
 }
 
 /** Runs the harness in one of its modes and returns its JSON report. */
-export async function runHapiHarness<T>(args: readonly string[], timeoutMs = 300_000): Promise<T> {
+export async function runHapiHarness<T>(args: readonly string[], timeoutMs = 1_200_000): Promise<T> {
   await buildHapiHarness();
   const classpath = `${join(project, 'target', 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`;
   const stdout = await run(
