@@ -1,0 +1,242 @@
+// Valid R4 resources the conformance corpus starts from (issue 9, "Make it stay fixed"): each
+// is a valid case itself, and corpus-cases.ts derives the invalid cases from them by one
+// mutation each, so every invalid case differs from a valid one in exactly the element named.
+// Mostly shaped after the R4 spec's own examples (https://hl7.org/fhir/R4/).
+export type Json = Record<string, unknown>;
+
+const subject = { reference: 'Patient/corpus-patient' };
+const ucumKg = { value: 67.1, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' };
+const xhtml = (text: string): string => `<div xmlns="http://www.w3.org/1999/xhtml">${text}</div>`;
+
+export const bases: Readonly<Record<string, Json>> = {
+  patient: {
+    resourceType: 'Patient',
+    text: { status: 'generated', div: xhtml('Peter James Chalmers') },
+    identifier: [{ use: 'usual', system: 'urn:oid:1.2.36.146.595.217.0.1', value: '12345', period: { start: '2001-05-06' } }],
+    active: true,
+    name: [{ use: 'official', family: 'Chalmers', given: ['Peter', 'James'], period: { start: '1974-12-25' } }],
+    telecom: [{ system: 'phone', value: '(03) 5555 6473', use: 'work', rank: 1 }],
+    gender: 'male',
+    birthDate: '1974-12-25',
+    _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1974-12-25T14:35:45-05:00' }] },
+    deceasedBoolean: false,
+    address: [{ use: 'home', line: ['534 Erewhon St'], city: 'PleasantVille', postalCode: '3999', period: { start: '1974-12-25' } }],
+    contact: [{ name: { family: 'du Marché', given: ['Bénédicte'] }, telecom: [{ system: 'phone', value: '+33 (237) 998327' }], gender: 'female' }],
+    communication: [{ language: { text: 'English' }, preferred: true }],
+  },
+  patientContained: {
+    resourceType: 'Patient',
+    contained: [{ resourceType: 'Organization', id: 'org1', name: 'Gastroenterology' }],
+    name: [{ family: 'Contained' }],
+    managingOrganization: { reference: '#org1' },
+  },
+  patientExtension: {
+    resourceType: 'Patient',
+    extension: [
+      { url: 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace', valueAddress: { city: 'Amsterdam', country: 'NL' } },
+      { url: 'http://example.org/fhir/StructureDefinition/complex', extension: [{ url: 'part', valueString: 'a' }] },
+    ],
+    name: [{ family: 'Extended', extension: [{ url: 'http://example.org/fhir/StructureDefinition/name-note', valueString: 'note' }] }],
+  },
+  observation: {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }], text: 'Body weight' },
+    subject,
+    effectiveDateTime: '2016-03-28T09:30:10+01:00',
+    issued: '2016-03-28T09:30:10.123+01:00',
+    valueQuantity: ucumKg,
+    referenceRange: [{ low: { value: 50, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' }, high: { value: 90, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } }],
+  },
+  observationComponents: {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '85354-9', display: 'Blood pressure panel' }] },
+    subject,
+    effectivePeriod: { start: '2012-09-17T10:00:00Z', end: '2012-09-17T10:05:00Z' },
+    component: [
+      { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 107, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+      { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 60, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+    ],
+  },
+  observationRange: {
+    resourceType: 'Observation',
+    status: 'amended',
+    code: { text: 'Range result' },
+    valueRange: { low: { value: 1, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' }, high: { value: 5, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+  },
+  observationAbsent: {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'Not measured' },
+    dataAbsentReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'not-performed' }] },
+  },
+  condition: {
+    resourceType: 'Condition',
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+    code: { text: 'Asthma' },
+    subject,
+    onsetDateTime: '2012-05-24',
+  },
+  conditionResolved: {
+    resourceType: 'Condition',
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] },
+    code: { text: 'Fracture' },
+    subject,
+    abatementDateTime: '2013-01-01',
+  },
+  organization: {
+    resourceType: 'Organization',
+    identifier: [{ system: 'urn:ietf:rfc:3986', value: 'urn:oid:2.16.840.1.113883.19.5' }],
+    active: true,
+    name: 'Health Level Seven International',
+    telecom: [{ system: 'phone', value: '+1 555 0100', use: 'work' }],
+    address: [{ use: 'work', line: ['3300 Washtenaw Avenue'], city: 'Ann Arbor', state: 'MI', postalCode: '48104', country: 'USA' }],
+  },
+  practitioner: {
+    resourceType: 'Practitioner',
+    identifier: [{ system: 'http://www.acme.org/practitioners', value: '23' }],
+    name: [{ family: 'Careful', given: ['Adam'], prefix: ['Dr'] }],
+    qualification: [{ code: { text: 'Bachelor of Science' }, period: { start: '1995' } }],
+  },
+  encounter: {
+    resourceType: 'Encounter',
+    status: 'finished',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+    subject,
+    period: { start: '2020-01-01T10:00:00Z', end: '2020-01-01T11:00:00Z' },
+    length: { value: 60, unit: 'min', system: 'http://unitsofmeasure.org', code: 'min' },
+  },
+  allergy: {
+    resourceType: 'AllergyIntolerance',
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] },
+    type: 'allergy',
+    category: ['food'],
+    criticality: 'high',
+    code: { text: 'Cashew nuts' },
+    patient: subject,
+  },
+  medicationRequest: {
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { text: 'Amoxicillin 250 mg tablet' },
+    subject,
+    authoredOn: '2015-01-15',
+    dosageInstruction: [
+      {
+        sequence: 1,
+        text: 'one tablet three times daily for 5 days',
+        timing: { repeat: { boundsDuration: { value: 5, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' }, frequency: 3, period: 1, periodUnit: 'd' } },
+        doseAndRate: [{ doseQuantity: { value: 1, unit: 'tablet' } }],
+      },
+    ],
+  },
+  medication: {
+    resourceType: 'Medication',
+    code: { text: 'Aspirin 100 mg tablet' },
+    ingredient: [
+      {
+        itemCodeableConcept: { text: 'acetylsalicylic acid' },
+        strength: { numerator: { value: 100, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' }, denominator: { value: 1, unit: 'tablet' } },
+      },
+    ],
+  },
+  location: {
+    resourceType: 'Location',
+    status: 'active',
+    name: 'South Wing, second floor',
+    position: { longitude: -83.6945691, latitude: 42.25475478 },
+  },
+  appointment: {
+    resourceType: 'Appointment',
+    status: 'booked',
+    description: 'Discussion on the results of your recent MRI',
+    start: '2013-12-10T09:00:00Z',
+    end: '2013-12-10T11:00:00Z',
+    participant: [{ actor: subject, status: 'accepted' }],
+  },
+  procedure: {
+    resourceType: 'Procedure',
+    status: 'completed',
+    code: { text: 'Appendectomy' },
+    subject,
+    performedPeriod: { start: '2013-04-05', end: '2013-04-06' },
+  },
+  diagnosticReport: {
+    resourceType: 'DiagnosticReport',
+    status: 'final',
+    code: { text: 'Complete blood count' },
+    subject,
+    effectiveDateTime: '2020-01-01T10:00:00Z',
+    issued: '2020-01-01T12:00:00Z',
+    conclusion: 'Normal',
+  },
+  immunization: {
+    resourceType: 'Immunization',
+    status: 'completed',
+    vaccineCode: { text: 'Influenza' },
+    patient: subject,
+    occurrenceDateTime: '2020-10-01',
+    primarySource: true,
+    doseQuantity: { value: 5, unit: 'mL', system: 'http://unitsofmeasure.org', code: 'mL' },
+  },
+  goal: {
+    resourceType: 'Goal',
+    lifecycleStatus: 'active',
+    description: { text: 'Target weight is 70 kg' },
+    subject,
+    target: [{ measure: { text: 'Body weight' }, detailQuantity: { value: 70, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' }, dueDate: '2021-01-01' }],
+  },
+  questionnaire: {
+    resourceType: 'Questionnaire',
+    status: 'active',
+    item: [
+      { linkId: '1', text: 'Name', type: 'string', maxLength: 50 },
+      { linkId: '2', text: 'About you', type: 'group', item: [{ linkId: '2.1', text: 'Age', type: 'integer' }] },
+      { linkId: '3', text: 'Please answer all questions', type: 'display' },
+    ],
+  },
+  device: {
+    resourceType: 'Device',
+    status: 'active',
+    deviceName: [{ name: 'Infusion pump', type: 'user-friendly-name' }],
+    manufactureDate: '2015-08-08',
+  },
+  carePlan: {
+    resourceType: 'CarePlan',
+    status: 'active',
+    intent: 'plan',
+    subject,
+    period: { start: '2020-01-01', end: '2020-06-30' },
+    activity: [{ detail: { status: 'scheduled', description: 'Walk 30 minutes a day' } }],
+  },
+  serviceRequest: {
+    resourceType: 'ServiceRequest',
+    status: 'active',
+    intent: 'order',
+    code: { text: 'Chest X-ray' },
+    orderDetail: [{ text: 'Two views' }],
+    subject,
+  },
+  relatedPerson: {
+    resourceType: 'RelatedPerson',
+    patient: subject,
+    name: [{ family: 'Chalmers', given: ['Mary'] }],
+    telecom: [{ system: 'email', value: 'mary@example.org' }],
+  },
+  documentReference: {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    subject,
+    content: [{ attachment: { contentType: 'text/plain', data: 'aGVsbG8gd29ybGQ=', title: 'hello' } }],
+  },
+  basic: {
+    resourceType: 'Basic',
+    code: { text: 'Referral' },
+    created: '2020-01-01',
+  },
+};
