@@ -23,7 +23,11 @@ export async function create(deps: CoreDeps, ctx: RequestContext, resourceType: 
   if (ifNoneExist === undefined) return createUnconditionally(deps, ctx, resourceType, resource);
   return withResourceLock(deps.store, conditionalCreateLockKey(ctx.tenant, resourceType, ifNoneExist), async () => {
     const existing = await findConditionalMatch(deps, ctx, resourceType, ifNoneExist);
-    if (existing !== undefined) return { ...(await read(deps, ctx, resourceType, existing)), status: 200 };
+    if (existing !== undefined) {
+      // The match's address goes back as with a create (HAPI's client takes the id from it).
+      const found = await read(deps, ctx, resourceType, existing);
+      return { ...found, status: 200, location: location(ctx.baseUrl, resourceType, existing, found.version?.versionId ?? '') };
+    }
     return createUnconditionally(deps, ctx, resourceType, resource);
   });
 }
