@@ -7,6 +7,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { Resource } from '../../core/fhir-types';
 import type { BinaryStore } from '../../core/ports/binary-store';
 import type { IndexEntry } from '../../core/search/index-entry';
+import type { VersionRow as VersionColumns } from './sqlite-rows';
 import { sqliteSearchIndexWriter } from './sqlite-search-writer';
 import { VALUE_TABLES } from './sqlite-search-schema';
 
@@ -54,26 +55,9 @@ export interface ConsistencyOptions {
   readonly maxProblems?: number;
 }
 
-interface VersionRow {
-  readonly seq: number;
-  readonly tenant: string;
-  readonly resource_type: string;
-  readonly id: string;
-  readonly version_id: string;
-  readonly last_updated: string;
-  readonly deleted: number;
-  readonly resource: string | null;
-}
-
-interface CurrentRow {
-  readonly tenant: string;
-  readonly resource_type: string;
-  readonly id: string;
-  readonly version_id: string;
-  readonly last_updated: string;
-  readonly deleted: number;
-  readonly resource: string | null;
-}
+/** A current row, and a version with its commit order, as the checker reads them (tenant included). */
+type CurrentRow = VersionColumns & { readonly tenant: string };
+type VersionRow = CurrentRow & { readonly seq: number };
 
 const keyOf = (tenant: string, type: string, id: string): string => `${tenant}\u0000${type}\u0000${id}`;
 

@@ -10,23 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkMain } from '../../tools/check';
+import { seededRandom } from '../../tools/synthetic/random';
 
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 20);
 const SEED = Number(process.env['CRASH_SEED'] ?? 20261203);
 const CLIENTS = 4;
 const child = join(__dirname, 'crash-server-child.ts');
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the clients know of one resource: the marker of every version they saw acknowledged. */
 interface Known {
@@ -105,7 +94,7 @@ describe('crash safety under SIGKILL', () => {
   });
 
   test(`${KILLS} kills at random moments lose no acknowledged write and half-apply nothing`, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const known = new Map<string, Known>();
     const transactions: Transaction[] = [];
     let serial = 0;

@@ -6,19 +6,9 @@
 import fc from 'fast-check';
 import { getTypeDefinition, resourceTypes, type PropertyDefinition } from '../../core/validation/model';
 import { baseSearchParameters } from '../../core/search/parameters';
+import { seededRandom } from '../../tools/synthetic/random';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const nasty = ['', ' ', '\u0000', '\ud800', '💥', '<script>alert(1)</script>', "' OR 1=1 --", '../../etc/passwd', '%00', '\\', '"', 'a'.repeat(5000), '-0', '1e309', 'NaN', '2024-13-45', 'urn:uuid:', '#', 'Patient/', 'http://169.254.169.254/'];
 
@@ -109,7 +99,7 @@ export interface FuzzRequest {
 export const resourceWrites: fc.Arbitrary<FuzzRequest> = fc
   .tuple(fc.constantFrom(...creatable), fc.integer(), fc.constantFrom('POST', 'PUT', 'POST-validate'), fc.nat(6), fc.boolean())
   .map(([type, seed, method, budget, breakText]) => {
-    const r = prng(seed);
+    const r = seededRandom(seed);
     const body = mutate(resourceFromModel(type, 0, r), r, budget);
     let text = JSON.stringify(body);
     if (breakText) text = text.slice(0, Math.floor(r() * text.length)) + ['', '}', ',', '\u0000', '{"a":'][Math.floor(r() * 5)];
@@ -128,7 +118,7 @@ export const searches: fc.Arbitrary<FuzzRequest> = fc
   .tuple(fc.constantFrom(...creatable, ''), fc.array(fc.tuple(fc.integer(), fc.string({ maxLength: 30 }), fc.constantFrom(...prefixes), fc.constantFrom(...modifiers)), { minLength: 1, maxLength: 4 }), fc.boolean())
   .map(([type, params, system]) => {
     const parts = params.map(([seed, value, prefix, modifier]) => {
-      const r = prng(seed);
+      const r = seededRandom(seed);
       const known = type === '' ? [] : [...baseSearchParameters.searchParametersFor(type).keys()];
       const names = [...known, ...specials];
       let name = names[Math.floor(r() * names.length)] ?? '_id';
@@ -170,14 +160,14 @@ export const bundles: fc.Arbitrary<FuzzRequest> = fc
       resourceType: 'Bundle',
       type,
       entry: entries.map(([method, url, seed, fullUrl]) => {
-        const r = prng(seed);
+        const r = seededRandom(seed);
         const entry: { [key: string]: Json } = { fullUrl, request: { method, url } };
         if (r() < 0.7) entry['resource'] = resourceFromModel(r() < 0.5 ? 'Patient' : 'Observation', 1, r);
         if (r() < 0.2) entry['request'] = { method, url, ifMatch: 'W/"1"', ifNoneExist: 'identifier=x' };
         return entry;
       }),
     };
-    return { method: 'POST', path: '', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(mutate(bundle, prng(budget), budget)) };
+    return { method: 'POST', path: '', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(mutate(bundle, seededRandom(budget), budget)) };
   });
 
 /** JSON Patch and FHIRPath Patch documents, valid-looking and broken. */
