@@ -40,7 +40,7 @@ export class FhirStack extends Stack {
     const key = dataKey.key;
     const resources = new ResourceTable(this, 'Resources', { dataKey, retainData });
     const binaries = new BinaryBucket(this, 'Binaries', { dataKey, retainData });
-    const users = new UserDirectory(this, 'Users', { retainData, mfaRequired: config.mfaRequired });
+    const users = new UserDirectory(this, 'Users', { stage: config.stage, retainData, mfaRequired: config.mfaRequired });
     const firewall = new WebFirewall(this, 'Firewall', { stage: config.stage, rateLimit: config.wafRateLimit, encryptionKey: key, retainData });
     const smart = config.authMode === 'smart' ? new SmartIssuer(this, 'Smart') : undefined;
     const search = config.search ? new SearchDomain(this, 'Search', { search: config.search, stage: config.stage, allFlows: config.production, encryptionKey: key, retainData }) : undefined;

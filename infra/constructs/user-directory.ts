@@ -2,9 +2,11 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { USER_GROUPS, appClientDefaults, userPoolDefaults } from '../defaults/cognito-defaults';
 import { removalPolicyFor } from '../defaults/removal';
+import { HostedSignIn } from './hosted-sign-in';
 import { acknowledge } from '../nag';
 
 export interface UserDirectoryProps {
+  readonly stage: string;
   readonly retainData: boolean;
   readonly mfaRequired: boolean;
 }
@@ -16,11 +18,13 @@ export interface UserDirectoryProps {
 export class UserDirectory extends Construct {
   readonly userPool: cognito.UserPool;
   readonly appClient: cognito.UserPoolClient;
+  readonly hostedSignIn: HostedSignIn;
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'UserPool', userPoolDefaults(props.retainData, removalPolicyFor(props.retainData), props.mfaRequired));
     this.appClient = this.userPool.addClient('AppClient', appClientDefaults());
+    this.hostedSignIn = new HostedSignIn(this, 'HostedSignIn', { stage: props.stage, userPool: this.userPool, appClient: this.appClient });
     for (const group of USER_GROUPS) {
       this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `FHIR access policy group ${group}` });
     }

@@ -37,15 +37,21 @@ export function userPoolDefaults(retainData: boolean, removalPolicy: RemovalPoli
   };
 }
 
+/** OAuth scopes of hosted sign-in: an ID token with the user's name and email, nothing more. */
+export const HOSTED_UI_SCOPES = ['openid', 'email', 'profile'] as const;
+
 /**
  * The public client for web and mobile apps: no secret (it could not be kept), SRP sign-in
- * only, revocable refresh tokens, no user-existence oracle, and users cannot write their own
+ * (native apps; `USER_SRP_AUTH`), no OAuth flow unless the stack turns on hosted sign-in
+ * (constructs/hosted-sign-in.ts; CDK's default would allow the implicit grant and redirect to
+ * https://example.com), revocable refresh tokens, no user-existence oracle, and users cannot write their own
  * tenant (write attributes exclude custom:tenantId).
  */
 export function appClientDefaults(): cognito.UserPoolClientOptions {
   return {
     generateSecret: false,
     authFlows: { userSrp: true },
+    disableOAuth: true,
     preventUserExistenceErrors: true,
     enableTokenRevocation: true,
     idTokenValidity: Duration.hours(1),
