@@ -6,8 +6,7 @@
 // the token. Pings come from the process that holds the dispatcher lease.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { toFhirError } from '../core/errors/fhir-error';
 import { read } from '../core/interactions/read';
 import type { RequestContext } from '../core/request';
@@ -15,33 +14,19 @@ import { graphqlAuditRecord } from '../resolvers/graphql-audit';
 import { connectionHeader } from '../resolvers/subscriptions/appsync-realtime';
 import { authenticateSocket, authorizationOf } from '../resolvers/subscriptions/socket-auth';
 import type { LocalApp } from '../wiring/local';
-import { addUpgradeRoute } from './upgrade';
+import { mountWebSocketEndpoint } from './websocket-endpoint';
 
 /** Documented in README.md and declared in the CapabilityStatement (capabilitystatement-websocket). */
 export const FHIR_WEBSOCKET_PATH = '/fhir/websocket';
-const MAX_BINDINGS = 100;
 
 export interface FhirWebSocket {
   close(): Promise<void>;
 }
 
 export function attachFhirWebSocket(server: Server, getApp: () => LocalApp): FhirWebSocket {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => serve(getApp(), socket, request));
-  const removeRoute = addUpgradeRoute(server, (request: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
-    const pathname = new URL(request.url ?? '/', 'http://local').pathname;
-    if (pathname !== FHIR_WEBSOCKET_PATH || request.headers.upgrade?.toLowerCase() !== 'websocket') return false;
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-    return true;
-  });
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        removeRoute();
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      }),
-  };
+  return mountWebSocketEndpoint(server, { paths: [FHIR_WEBSOCKET_PATH], ws: { maxPayload: 4096 }, maxConnections: () => getApp().config.FHIR_MAX_WEBSOCKET_CONNECTIONS }, (socket: WebSocket, request: IncomingMessage) =>
+    serve(getApp(), socket, request),
+  );
 }
 
 function serve(app: LocalApp, socket: WebSocket, request: IncomingMessage): void {
@@ -76,8 +61,9 @@ function serve(app: LocalApp, socket: WebSocket, request: IncomingMessage): void
           socket.send(`error ${id} Subscription/${id} does not use the websocket channel`);
           return;
         }
-        if (bound.size >= MAX_BINDINGS) {
-          socket.send(`error ${id} at most ${MAX_BINDINGS} bindings per socket`);
+        const maxBindings = app.config.FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+        if (!bound.has(id) && bound.size >= maxBindings) {
+          socket.send(`error ${id} at most ${maxBindings} bindings per socket (FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION)`);
           return;
         }
         bound.add(id);

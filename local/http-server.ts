@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { handleHttp } from '../core/http/front-door';
 import type { FhirResponse } from '../core/request';
 import { corsHeaders, parseCorsOrigins, preflightResponse } from '../rest/cors';
 import type { LocalApp } from '../wiring/local';
 import { headersOf } from '../rest/node-headers';
+import { createAdmissionGate, type AdmissionLimits, type Refusal } from './admission';
 
 /** Extra routes mounted beside the FHIR REST API (GraphQL, discovery documents). */
 export type ExtraRoute = (req: IncomingMessage, url: URL, body: string) => Promise<FhirResponse | undefined>;
@@ -51,7 +52,18 @@ export interface ConnectionTimeouts {
   readonly keepAliveTimeoutMs: number;
 }
 
-export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = { headersTimeoutMs: 60_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 5_000 };
+/** Every bound the transport puts on a client (issue 16, "Overload" and "Limits"). */
+export interface TransportLimits extends ConnectionTimeouts {
+  readonly maxConnections: number;
+  readonly maxHeaderBytes: number;
+  readonly maxUrlLength: number;
+  /** Reads (GET and HEAD) and writes (everything else) queue apart, so a write burst cannot starve reads. */
+  readonly reads: AdmissionLimits;
+  readonly writes: AdmissionLimits;
+}
+
+/** Probes must get through an overloaded server: they are never queued. */
+const UNGATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 function send(res: ServerResponse, response: FhirResponse): void {
   res.writeHead(response.status, response.headers);
@@ -63,21 +75,58 @@ function send(res: ServerResponse, response: FhirResponse): void {
   pipeline(Readable.from(response.stream()), res).catch(() => res.destroy());
 }
 
-const tooLarge = (limit: number): FhirResponse => ({
-  status: 413,
-  headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
-  body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly', diagnostics: `The request body is larger than ${limit} bytes` }] }),
+const outcome = (status: number, code: string, diagnostics: string, headers: Record<string, string> = {}): FhirResponse => ({
+  status,
+  headers: { 'content-type': 'application/fhir+json; charset=utf-8', ...headers },
+  body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] }),
 });
 
+const tooLarge = (limit: number): FhirResponse => outcome(413, 'too-costly', `The request body is larger than ${limit} bytes`);
+
+const overloaded = (refusal: Refusal, kind: 'read' | 'write'): FhirResponse =>
+  outcome(
+    503,
+    'transient',
+    refusal === 'queue-full'
+      ? `The server is at capacity for ${kind}s and its queue is full; retry after the time in Retry-After`
+      : `The ${kind} waited too long for capacity (FHIR_QUEUE_TIMEOUT_MS); retry after the time in Retry-After`,
+    { 'retry-after': '1' },
+  );
+
+interface SocketWithResponse {
+  readonly _httpMessage?: { readonly headersSent?: boolean } | null;
+}
+
+/**
+ * Answers a request Node's parser refused (head too large, malformed, too slow) with an
+ * OperationOutcome instead of Node's empty default, then closes: the socket's state is unknown.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, maxHeaderBytes: number): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || (socket as unknown as SocketWithResponse)._httpMessage?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, diagnostics] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'too-costly', `The request line and headers are larger than ${maxHeaderBytes} bytes (FHIR_MAX_HEADER_BYTES)`]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'HPE_HEADERS_TIMEOUT'
+        ? [408, 'timeout', 'The request did not arrive in time']
+        : [400, 'structure', `The request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`];
+  const body = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/fhir+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** The local server: a thin translation from node:http to the core's front door. */
-export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = [], timeouts: ConnectionTimeouts = DEFAULT_CONNECTION_TIMEOUTS): Server {
+export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly ExtraRoute[] = [], limits: TransportLimits): Server {
+  const gates = { read: createAdmissionGate(limits.reads), write: createAdmissionGate(limits.writes) };
   const server = createServer({
-    headersTimeout: timeouts.headersTimeoutMs,
-    requestTimeout: timeouts.requestTimeoutMs,
-    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks the two timeouts above on this interval (30 s by default), so a short limit
     // needs a matching check; never more often than every 250 ms.
-    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(timeouts.headersTimeoutMs / 4))),
+    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
   }, (req, res) => {
     let app: LocalApp;
     try {
@@ -99,23 +148,10 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
     for (const [name, value] of Object.entries(corsHeaders(cors, requestHeaders['origin']))) res.setHeader(name, value);
     const correlationId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID();
     res.setHeader('x-request-id', correlationId);
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://local');
-      let bytes: Buffer;
-      try {
-        bytes = await readBody(req, limit);
-      } catch (error) {
-        if (error instanceof BodyAbortedError) return;
-        if (error instanceof BodyTooLargeError) {
-          // The rest of the body is not read: close rather than drain it on a kept-alive socket.
-          res.setHeader('connection', 'close');
-          return send(res, tooLarge(limit));
-        }
-        throw error;
-      }
+    const route = async (url: URL, bytes: Buffer): Promise<void> => {
       const body = bytes.toString('utf8');
-      for (const route of extraRoutes) {
-        const response = await route(req, url, body);
+      for (const extra of extraRoutes) {
+        const response = await extra(req, url, body);
         if (response) return send(res, response);
       }
       if (url.pathname === FHIR_MOUNT || url.pathname.startsWith(`${FHIR_MOUNT}/`)) {
@@ -132,17 +168,41 @@ export function createHttpServer(getApp: () => LocalApp, extraRoutes: readonly E
         });
         return send(res, response);
       }
-      return send(res, {
-        status: 404,
-        headers: { 'content-type': 'application/fhir+json; charset=utf-8' },
-        body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: `Nothing at ${url.pathname}; the FHIR API is at ${app.rootUrl}` }] }),
-      });
+      return send(res, outcome(404, 'not-found', `Nothing at ${url.pathname}; the FHIR API is at ${app.rootUrl}`));
+    };
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://local');
+      let bytes: Buffer;
+      try {
+        bytes = await readBody(req, limit);
+      } catch (error) {
+        if (error instanceof BodyAbortedError) return;
+        if (error instanceof BodyTooLargeError) {
+          // The rest of the body is not read: close rather than drain it on a kept-alive socket.
+          res.setHeader('connection', 'close');
+          return send(res, tooLarge(limit));
+        }
+        throw error;
+      }
+      if ((req.url ?? '').length > limits.maxUrlLength) {
+        return send(res, outcome(414, 'too-costly', `The request target is longer than ${limits.maxUrlLength} characters (FHIR_MAX_URL_LENGTH); send a long search as POST [type]/_search`));
+      }
+      const kind = req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write';
+      const admitted = UNGATED_PATHS.has(url.pathname) ? () => undefined : await gates[kind].enter();
+      if (typeof admitted === 'string') return send(res, overloaded(admitted, kind));
+      try {
+        return await route(url, bytes);
+      } finally {
+        admitted();
+      }
     })().catch((error: unknown) => {
       app.deps.log.error('unhandled transport error', { correlationId, error: String(error) });
       if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: `An unexpected error occurred (correlation id ${correlationId})` }] }) });
       else res.end();
     });
   });
+  server.maxConnections = limits.maxConnections;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, limits.maxHeaderBytes));
   return server;
 }
 

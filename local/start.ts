@@ -54,6 +54,11 @@ export async function startLocalServer(config: LocalConfig, options: Omit<LocalA
     headersTimeoutMs: config.FHIR_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: config.FHIR_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.FHIR_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.FHIR_MAX_CONNECTIONS,
+    maxHeaderBytes: config.FHIR_MAX_HEADER_BYTES,
+    maxUrlLength: config.FHIR_MAX_URL_LENGTH,
+    reads: { maxActive: config.FHIR_MAX_CONCURRENT_READS, maxQueued: config.FHIR_MAX_QUEUED_READS, queueTimeoutMs: config.FHIR_QUEUE_TIMEOUT_MS },
+    writes: { maxActive: config.FHIR_MAX_CONCURRENT_WRITES, maxQueued: config.FHIR_MAX_QUEUED_WRITES, queueTimeoutMs: config.FHIR_QUEUE_TIMEOUT_MS },
   });
   const port = await listen(server, config.PORT, config.HOST);
   try {

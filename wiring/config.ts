@@ -90,6 +90,24 @@ export const localConfigSchema = z.object({
   FHIR_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   /** An idle keep-alive connection is closed after this many ms. */
   FHIR_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Open TCP connections at most; Node drops the ones beyond (issue 16, "Overload"). */
+  FHIR_MAX_CONNECTIONS: z.coerce.number().int().positive().default(2048),
+  /** Largest request head (request line and headers) in bytes; 431 beyond. */
+  FHIR_MAX_HEADER_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
+  /** Longest request target (path and query) in characters; 414 beyond. POST _search takes longer queries. */
+  FHIR_MAX_URL_LENGTH: z.coerce.number().int().min(256).default(8192),
+  /** Reads (GET, HEAD) handled at once, and waiting for a slot; 503 with Retry-After beyond. */
+  FHIR_MAX_CONCURRENT_READS: z.coerce.number().int().positive().default(128),
+  FHIR_MAX_QUEUED_READS: z.coerce.number().int().min(0).default(1024),
+  /** Writes (every other method, GraphQL POSTs included) handled at once, and waiting; 503 with Retry-After beyond. */
+  FHIR_MAX_CONCURRENT_WRITES: z.coerce.number().int().positive().default(64),
+  FHIR_MAX_QUEUED_WRITES: z.coerce.number().int().min(0).default(512),
+  /** A request that waited this long for a slot is refused with 503. */
+  FHIR_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** Open WebSockets (GraphQL subscriptions and the FHIR websocket channel together); 503 beyond. */
+  FHIR_MAX_WEBSOCKET_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  /** Subscriptions (GraphQL) or bindings (FHIR websocket) per WebSocket. */
+  FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
 });
 
 export type LocalConfig = z.output<typeof localConfigSchema>;

@@ -88,6 +88,7 @@ export function serveAppSyncRealtime(app: LocalApp, options: AppSyncRealtimeOpti
 
   return (socket, request) => {
     const subscriptions = new Map<string, AsyncIterableIterator<GraphqlResponse>>();
+    let starting = 0;
     const header = connectionHeader(request);
     let connectionCtx: Promise<RequestContext> | undefined;
     let keepAlive: NodeJS.Timeout | undefined;
@@ -122,24 +123,35 @@ export function serveAppSyncRealtime(app: LocalApp, options: AppSyncRealtimeOpti
       const data = parseStartData(payload['data']);
       if (data === undefined) return send({ type: 'error', id, payload: { errors: [{ errorType: 'BadRequestException', message: 'start.payload.data must be a JSON string with a query' }] } });
       if (subscriptions.has(id)) return send({ type: 'error', id, payload: { errors: [{ errorType: 'DuplicatedOperationError', message: `Subscription id ${id} is already in use` }] } });
-      const extensions = typeof payload['extensions'] === 'object' && payload['extensions'] !== null ? (payload['extensions'] as Record<string, unknown>) : {};
-      const startAuthorization = authorizationOf(extensions['authorization']);
-      let ctx: RequestContext;
+      // AppSync's own per-connection limit answers MaxSubscriptionsReachedError (issue 16, "Limits").
+      const maxSubscriptions = app.config.FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+      if (subscriptions.size + starting >= maxSubscriptions) {
+        return send({ type: 'error', id, payload: { errors: [{ errorType: 'MaxSubscriptionsReachedError', message: `At most ${maxSubscriptions} subscriptions per connection (FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION)` }] } });
+      }
+      // Starts still authenticating count too, so a burst of starts cannot overshoot.
+      starting += 1;
       try {
-        ctx = startAuthorization !== undefined ? await authenticateSocket(app, startAuthorization, id, request) : await (connectionCtx ?? Promise.reject(new Error('connection_init first')));
-      } catch (error) {
-        return send({ type: 'error', id, payload: { errors: errorsOf(error, id) } });
+        const extensions = typeof payload['extensions'] === 'object' && payload['extensions'] !== null ? (payload['extensions'] as Record<string, unknown>) : {};
+        const startAuthorization = authorizationOf(extensions['authorization']);
+        let ctx: RequestContext;
+        try {
+          ctx = startAuthorization !== undefined ? await authenticateSocket(app, startAuthorization, id, request) : await (connectionCtx ?? Promise.reject(new Error('connection_init first')));
+        } catch (error) {
+          return send({ type: 'error', id, payload: { errors: errorsOf(error, id) } });
+        }
+        const result = await service.operate(data, ctx);
+        auditSubscriptionStart(app.deps.audit, ctx, parsedDocument(data.query), data.variables, data.operationName ?? undefined, Symbol.asyncIterator in result ? 200 : 400);
+        if (!(Symbol.asyncIterator in result)) {
+          // AppSync's real-time endpoint carries subscriptions only; errors end the start.
+          const errors = graphqlErrors(result);
+          return send({ type: 'error', id, payload: { errors: errors.length > 0 ? errors : [{ errorType: 'UnsupportedOperation', message: 'Only subscriptions are served on the real-time endpoint' }] } });
+        }
+        subscriptions.set(id, result);
+        send({ type: 'start_ack', id });
+        void pump(id, result);
+      } finally {
+        starting -= 1;
       }
-      const result = await service.operate(data, ctx);
-      auditSubscriptionStart(app.deps.audit, ctx, parsedDocument(data.query), data.variables, data.operationName ?? undefined, Symbol.asyncIterator in result ? 200 : 400);
-      if (!(Symbol.asyncIterator in result)) {
-        // AppSync's real-time endpoint carries subscriptions only; errors end the start.
-        const errors = graphqlErrors(result);
-        return send({ type: 'error', id, payload: { errors: errors.length > 0 ? errors : [{ errorType: 'UnsupportedOperation', message: 'Only subscriptions are served on the real-time endpoint' }] } });
-      }
-      subscriptions.set(id, result);
-      send({ type: 'start_ack', id });
-      void pump(id, result);
     };
 
     socket.on('message', (raw: Buffer) => {

@@ -36,6 +36,11 @@ function createProtocolServer(app: LocalApp): Server<Extra> {
     onSubscribe: (connection, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
       const ctx = connection.extra.ctx;
       if (ctx === undefined) return [new GraphQLError('Not authenticated')];
+      // graphql-ws has already reserved this id in `connection.subscriptions` (issue 16, "Limits").
+      const maxSubscriptions = app.config.FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+      if (Object.keys(connection.subscriptions).length > maxSubscriptions) {
+        return [new GraphQLError(`At most ${maxSubscriptions} subscriptions per connection (FHIR_MAX_SUBSCRIPTIONS_PER_CONNECTION); stop one first`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+      }
       let document;
       try {
         document = parse(payload.query);

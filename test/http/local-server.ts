@@ -34,10 +34,10 @@ export interface FhirResponseView {
  * Starts the real local server on 127.0.0.1 with a random port and an in-memory database.
  * Auth is off unless the test passes FHIR_AUTH_MODE.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: Omit<LocalAppOptions, 'boundPort'> = { inMemory: true }): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: Omit<LocalAppOptions, 'boundPort'> = { inMemory: true }, extra?: Parameters<typeof startLocalServer>[2]): Promise<TestServer> {
   const dataDir = env['FHIR_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'fhir-test-'));
   const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent', ...env, FHIR_DATA_DIR: dataDir });
-  const running = await startLocalServer(config, { ...options, inMemory: options.inMemory ?? true });
+  const running = await startLocalServer(config, { ...options, inMemory: options.inMemory ?? true }, extra);
   const base = running.rootUrl;
   return {
     running,
