@@ -60,7 +60,10 @@ function start(): void {
   if (main === null) return;
   const go = (): void => {
     route(main)
-      .then(() => main.focus({ preventScroll: true }))
+      // Keyboard users start at the new page; a page that focused its first control keeps it.
+      .then(() => {
+        if (!main.contains(document.activeElement) || document.activeElement === main) main.focus({ preventScroll: true });
+      })
       .catch((error: unknown) => render(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))));
   };
   window.addEventListener('hashchange', go);

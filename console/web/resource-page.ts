@@ -1,6 +1,6 @@
 // One resource: narrative, JSON with references as links, delete, and its history with a diff
 // between any two versions.
-import { fhir, fhirBase, type Bundle, type Resource } from './api';
+import { fhir, fhirBase, FhirCallError, type Bundle, type Resource } from './api';
 import { diffLines } from './diff';
 import { h, render } from './dom';
 import { jsonLines, jsonView, lineText } from './json-view';
@@ -9,14 +9,25 @@ import { loadSession } from './session';
 export async function resourcePage(main: HTMLElement, type: string, id: string): Promise<void> {
   const base = fhirBase(loadSession()?.tenant);
   const url = `${base}/${type}/${encodeURIComponent(id)}`;
-  const resource = await fhir(url);
+  let resource: Resource;
+  try {
+    resource = await fhir(url);
+  } catch (error) {
+    if (!(error instanceof FhirCallError) || (error.status !== 410 && error.status !== 404)) throw error;
+    // http.html#read: 410 Gone for a deleted resource, 404 for one never known.
+    render(main, h('h1', {}, `${type}/${id}`),
+      h('p', { class: 'gone', role: 'status' }, error.status === 410 ? `${type}/${id} has been deleted (HTTP 410 Gone).` : `There is no ${type}/${id} (HTTP 404 Not Found).`),
+      h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/${type}` }, `Search ${type}`)));
+    return;
+  }
   const narrative = (resource['text'] as { div?: string } | undefined)?.div;
   const remove = h('button', { type: 'button', class: 'danger' }, 'Delete');
   const message = h('p', { class: 'status', role: 'status' });
   remove.addEventListener('click', () => {
     if (!confirm(`Delete ${type}/${id}?`)) return;
+    // Shown again after the delete, the page reads the resource anew and says it is gone.
     fhir(url, { method: 'DELETE' })
-      .then(() => { location.hash = `#/${type}`; })
+      .then(() => resourcePage(main, type, id))
       .catch((error: unknown) => { message.textContent = error instanceof Error ? error.message : String(error); });
   });
   const history = h('section', { class: 'history' }, h('h2', {}, 'History'), h('p', { class: 'status' }, 'Loading…'));
@@ -46,7 +57,7 @@ function renderHistory(section: HTMLElement, versions: readonly Resource[]): voi
   };
   from.addEventListener('change', show);
   to.addEventListener('change', show);
-  render(section, h('h2', {}, `History (${versions.length} versions)`),
+  render(section, h('h2', {}, `History (${versions.length} ${versions.length === 1 ? 'version' : 'versions'})`),
     h('ul', {}, versions.map((version) => h('li', {}, label(version)))),
     versions.length > 1 ? [h('label', { class: 'field inline' }, h('span', {}, 'Diff from'), from), h('label', { class: 'field inline' }, h('span', {}, 'to'), to), output] : null);
   if (versions.length > 1) show();

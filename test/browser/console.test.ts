@@ -2,76 +2,35 @@
 // server: sign in, search, open a resource, edit it and see a validation error at the offending
 // element, see a change arrive live, run a GraphQL query in the IDE; nothing leaves 127.0.0.1
 // and the strict CSP reports no violation. Screenshots land in test/browser/artifacts/.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { attachGraphqlWebSocket, type GraphqlWebSocket } from '../../resolvers/subscriptions/websocket';
-import { startTestServer, type TestServer } from '../http/local-server';
-import { CHROMIUM_ARGS, describeWithChromium } from './chromium';
-
-const ARTIFACTS = join(__dirname, 'artifacts');
+import type { Page } from 'puppeteer-core';
+import { describeWithChromium } from './chromium';
+import { openConsoleBrowser, type ConsoleBrowser } from './console-browser';
 
 describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath) => {
   // Generous: GraphiQL is 1.4 MB of script and the shared machine may be busy.
   jest.setTimeout(240_000);
-  let server: TestServer;
-  let sockets: GraphqlWebSocket;
-  let browser: Browser;
+  let session: ConsoleBrowser;
   let page: Page;
   let origin: string;
-  let token: string;
   let patientId: string;
-  const offHost: string[] = [];
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
-
-  const fhir = async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Record<string, unknown>> => {
-    const response = await server.request(path, { ...init, headers: { authorization: `Bearer ${token}` } });
-    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${response.text}`);
-    return response.json;
-  };
-  const shot = (name: string, fullPage = false): Promise<unknown> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+  const fhir = (path: string, init: { method?: string; body?: unknown } = {}): Promise<Record<string, unknown>> => session.fhir(path, init);
+  const shot = (name: string, fullPage = false): Promise<unknown> => session.shot(name, fullPage);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startTestServer({ FHIR_AUTH_MODE: 'cognito' });
-    sockets = attachGraphqlWebSocket(server.running.server, () => server.running.app);
-    origin = new URL(server.base).origin;
-    token = server.running.app.devIssuer?.mint({ groups: ['practitioner'] }) ?? '';
+    session = await openConsoleBrowser(executablePath);
+    ({ page, origin } = session);
     const organization = await fhir('/Organization', { method: 'POST', body: { resourceType: 'Organization', name: 'Riverside Clinic' } });
     const patient = await fhir('/Patient', { method: 'POST', body: { resourceType: 'Patient', name: [{ family: 'Quixote', given: ['Alonso'] }], birthDate: '1947-03-01', managingOrganization: { reference: `Organization/${String(organization['id'])}` } } });
     patientId = String(patient['id']);
     await fhir(`/Patient/${patientId}`, { method: 'PUT', body: { ...patient, gender: 'male' } });
-    // Bundle once before the first page (the server builds on first use; `npm start` at start).
-    await fetch(`${origin}/console/graphiql.js`);
-    browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    page.setDefaultTimeout(120_000);
-    page.setDefaultNavigationTimeout(120_000);
-    await page.setViewport({ width: 1366, height: 800 });
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.protocol === 'data:' || url.protocol === 'about:' || url.hostname === '127.0.0.1') return void request.continue();
-      offHost.push(request.url());
-      return void request.abort();
-    });
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sockets?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   afterEach(() => {
-    expect(offHost).toEqual([]);
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(session.problems()).toEqual([]);
   });
 
   test('sign in as a practitioner with a dev token and see the resource types with counts', async () => {
