@@ -75,6 +75,7 @@ export class FhirStack extends Stack {
       settings: { ...settings, environment: { ...environment, [LAMBDA_ENV.appSyncUrl]: graphql.api.graphqlUrl } },
       entry: entries.streamProcessor,
       table: resources.table,
+      dataKey,
       reservedConcurrency: config.streamConcurrency,
     });
 

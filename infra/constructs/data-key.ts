@@ -31,11 +31,33 @@ export class DataKey extends Construct {
    * the call comes through those services (kms:ViaService), never directly.
    * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
    */
-  grantDataUse(grantee: IGrantable, services: readonly ('dynamodb' | 's3' | 'sqs')[]): void {
+  grantDataUse(grantee: IGrantable, services: readonly ('dynamodb' | 's3')[]): void {
+    this.grantVia(grantee, services, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+  }
+
+  /**
+   * Reading the table's stream: DynamoDB Streams decrypts records with the table key on the
+   * reader's behalf, which needs kms:Decrypt through DynamoDB and nothing else.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+   */
+  grantStreamRead(grantee: IGrantable): void {
+    this.grantVia(grantee, ['dynamodb'], ['kms:Decrypt']);
+  }
+
+  /**
+   * Sending to a queue encrypted with this key: SQS needs the sender's kms:GenerateDataKey (and
+   * kms:Decrypt to reuse a cached data key), through SQS only.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#send-to-encrypted-queue
+   */
+  grantQueueSend(grantee: IGrantable): void {
+    this.grantVia(grantee, ['sqs'], ['kms:GenerateDataKey', 'kms:Decrypt']);
+  }
+
+  private grantVia(grantee: IGrantable, services: readonly ('dynamodb' | 's3' | 'sqs')[], actions: readonly string[]): void {
     const region = Stack.of(this).region;
     Grant.addToPrincipal({
       grantee,
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      actions: [...actions],
       resourceArns: [this.key.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${region}.amazonaws.com`) } },
     });

@@ -12,6 +12,9 @@ import { removalPolicyFor } from '../defaults/removal';
 import { acknowledge, compliancePacks } from '../nag';
 import type { FunctionNetwork } from './fhir-function';
 
+/** What the adapters send (adapters/aws/opensearch-*.ts): reads, searches, index and bulk writes; never DELETE. */
+export const INDEX_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'] as const;
+
 export interface SearchDomainProps {
   readonly search: SearchConfig;
   /** Names the domain (fhir-<stage>) and its indexes' prefix. */
@@ -92,11 +95,7 @@ export class SearchDomain extends Construct {
     const domainArn = `arn:${stack.partition}:es:${stack.region}:${stack.account}:domain/${this.domainName}`;
     (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = Lazy.any({
       produce: () => new iam.PolicyDocument({
-        statements: [new iam.PolicyStatement({
-          principals: this.principals,
-          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
-          resources: [`${domainArn}/${this.indexPrefix}*`, `${domainArn}/_bulk`],
-        })],
+        statements: [new iam.PolicyStatement({ principals: this.principals, actions: [...INDEX_HTTP_ACTIONS], resources: this.indexPaths(domainArn) })],
       }).toJSON(),
     });
     acknowledge(this.domain, 'The domain has no public endpoint: it sits in isolated subnets, reachable on 443 from the Lambdas\' security group only, and its policy names IAM roles', 'AwsSolutions-OS3');
@@ -111,11 +110,18 @@ export class SearchDomain extends Construct {
     };
   }
 
-  /** Index, unindex and search over SigV4 (es:ESHttp* on this domain only). */
+  /**
+   * Index, unindex and search over SigV4: the same methods and paths as the domain's policy
+   * (this stage's indexes and _bulk), not CDK's grantReadWrite (every path, DELETE and PATCH).
+   */
   grantIndexAccess(grantee: iam.IGrantable): void {
-    this.domain.grantReadWrite(grantee);
+    iam.Grant.addToPrincipal({ grantee, actions: [...INDEX_HTTP_ACTIONS], resourceArns: this.indexPaths(this.domain.domainArn) });
     this.principals.push(grantee.grantPrincipal);
-    if (grantee instanceof Construct) acknowledge(grantee, 'Index documents and searches are paths under the one domain (<domain ARN>/*); its resource policy narrows them to this stage\'s indexes', `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.domain.node.defaultChild as opensearch.CfnDomain)}.Arn>/*]`);
+    if (grantee instanceof Construct) acknowledge(grantee, 'This stage\'s indexes are named fhir-<stage>-<type>, created on first write; the prefix names no other stage\'s', `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.domain.node.defaultChild as opensearch.CfnDomain)}.Arn>/${this.indexPrefix}*]`);
+  }
+
+  private indexPaths(domainArn: string): string[] {
+    return [`${domainArn}/${this.indexPrefix}*`, `${domainArn}/_bulk`];
   }
 
   /** The HTTPS endpoint the OpenSearch client is given. */

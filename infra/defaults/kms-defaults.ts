@@ -22,7 +22,9 @@ export function logsServiceKeyStatement(stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'AllowCloudWatchLogsForThisAccount',
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    // The AWS page lists these as Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*;
+    // named here (issue 10: no wildcard actions), without the key-pair operations logs never uses.
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
     resources: ['*'],
     conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
   });

@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDlq, type DynamoEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { DynamoEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 
 /**
  * How Lambda reads the table's stream. The processor reports the first failed record
@@ -11,7 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
  * One batch per shard at a time keeps versions of one resource in order.
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html)
  */
-export function streamSourceDefaults(deadLetterQueue: IQueue): DynamoEventSourceProps {
+export function streamSourceDefaults(onFailure: lambda.IEventSourceDlq): DynamoEventSourceProps {
   return {
     startingPosition: lambda.StartingPosition.TRIM_HORIZON,
     batchSize: 100,
@@ -21,6 +20,6 @@ export function streamSourceDefaults(deadLetterQueue: IQueue): DynamoEventSource
     bisectBatchOnError: true,
     retryAttempts: 10,
     maxRecordAge: Duration.days(1),
-    onFailure: new SqsDlq(deadLetterQueue),
+    onFailure,
   };
 }

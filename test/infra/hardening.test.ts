@@ -1,9 +1,12 @@
 // The hardening of issue 10 as synthesized: WAF, TLS, AppSync limits, OpenSearch logs and
 // policy, least-privilege KMS, network, Cognito MFA, backups and retention, stream concurrency,
 // SMART parameters. (cdk-nag runs over the same configurations in nag.test.ts.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { CURRENT_VERSION_EXPIRED_FLAGS, FLAGS } from 'aws-cdk-lib/cx-api';
 import { LAMBDA_ENV } from '../../infra/lambda-entries';
-import { GRAPHQL_FUNCTION, REST_FUNCTION, STREAM_FUNCTION, functionNamed, iamStatements, resourcesOf, synthesize } from './synth';
+import { GRAPHQL_FUNCTION, REST_FUNCTION, STREAM_FUNCTION, actionsOfRole, functionNamed, iamStatements, resourcesOf, synthesize } from './synth';
 
 let dev: Template;
 let prod: Template;
@@ -79,7 +82,63 @@ describe('least privilege', () => {
     const viaService = resourcesOf(dev, 'AWS::IAM::Policy').flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement)
       .filter((statement) => JSON.stringify(statement.Action).includes('kms:GenerateDataKey"'));
     expect(viaService.length).toBeGreaterThanOrEqual(2);
-    for (const statement of viaService) expect(JSON.stringify(statement.Condition)).toMatch(/kms:ViaService.*(dynamodb|s3)\./);
+    for (const statement of viaService) expect(JSON.stringify(statement.Condition)).toMatch(/kms:ViaService.*(dynamodb|s3|sqs)\./);
+  });
+
+  test('every role\'s KMS grant names its actions, on the data key only, through a service (kms:ViaService)', () => {
+    for (const template of [dev, prod]) {
+      const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: { Action: unknown; Resource: unknown; Condition?: unknown }[] }).Statement)
+        .filter((statement) => JSON.stringify(statement.Action).includes('"kms:'));
+      expect(statements.length).toBeGreaterThanOrEqual(6);
+      for (const statement of statements) {
+        expect(JSON.stringify(statement.Action)).not.toContain('*');
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+        expect(JSON.stringify(statement.Condition)).toMatch(/^\{"StringEquals":\{"kms:ViaService":\[\{"Fn::Join":\["",\["(dynamodb|s3|sqs)\.",/);
+      }
+    }
+  });
+
+  test('the stream processor decrypts stream records through DynamoDB and encrypts dead letters through SQS, nothing more', () => {
+    const kms = iamStatements(dev).filter((statement) => statement.roles.includes(functionNamed(dev, STREAM_FUNCTION).roleId) && statement.actions.some((action) => action.startsWith('kms:')));
+    const byService = Object.fromEntries(kms.map((statement) => {
+      const raw = resourcesOf(dev, 'AWS::IAM::Policy').find(([id]) => id === statement.policy)?.[1];
+      const document = raw?.Properties?.['PolicyDocument'] as { Statement: { Action: unknown; Condition?: unknown }[] };
+      const condition = JSON.stringify(document.Statement.find((candidate) => JSON.stringify(candidate.Action) === JSON.stringify(statement.actions.length === 1 ? statement.actions[0] : statement.actions))?.Condition);
+      return [/"(dynamodb|sqs|s3)\./.exec(condition)?.[1] ?? 'none', [...statement.actions].sort()];
+    }));
+    expect(byService).toEqual({ dynamodb: ['kms:Decrypt'], sqs: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(actionsOfRole(dev, functionNamed(dev, STREAM_FUNCTION).roleId).filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+  });
+
+  test('the key policy names CloudWatch Logs\' actions; only the account itself (IAM policies decide) has kms:*', () => {
+    const [[, key] = ['', {}]] = resourcesOf(dev, 'AWS::KMS::Key');
+    const statements = (key.Properties?.['KeyPolicy'] as { Statement: { Action: string | string[]; Principal: { AWS?: unknown; Service?: unknown } }[] }).Statement;
+    for (const statement of statements) {
+      const actions = [statement.Action].flat();
+      if (actions.some((action) => action.includes('*'))) {
+        expect(actions).toEqual(['kms:*']);
+        expect(JSON.stringify(statement.Principal.AWS)).toMatch(/:root"\]\]\}$/);
+      }
+    }
+    expect([statements.find((statement) => String(JSON.stringify(statement.Principal.Service)).includes('logs.'))?.Action].flat().sort()).toEqual(
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+    );
+  });
+
+  test('the Lambdas may send OpenSearch the methods the adapters use, to this stage\'s indexes and _bulk only', () => {
+    const search = iamStatements(dev).filter((statement) => statement.actions.some((action) => action.startsWith('es:')));
+    expect(search.length).toBe(3);
+    for (const statement of search) {
+      expect([...statement.actions].sort()).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
+      expect(statement.resources.map((resource) => JSON.stringify(resource).replace(/.*"\]\},"(.*)"\]\]\}$/, '$1')).sort()).toEqual(['/_bulk', '/fhir-dev*']);
+    }
+  });
+});
+
+describe('retention of the dead-letter queue', () => {
+  test('prod keeps the dead-letter queue when the stack is deleted; dev removes it', () => {
+    prod.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    dev.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Delete' });
   });
 });
 
@@ -168,5 +227,26 @@ describe('authMode=smart', () => {
     const definition = String(resourcesOf(smart, 'AWS::AppSync::GraphQLSchema')[0]?.[1].Properties?.['Definition']);
     expect(definition).toContain('@aws_oidc');
     expect(definition).not.toContain('@aws_cognito_user_pools');
+  });
+});
+
+describe('CDK feature flags', () => {
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'infra', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+
+  test('infra/cdk.json sets the recommended value of every flag of the modules this stack uses', () => {
+    const modules = /^@aws-cdk\/(core|aws-iam|aws-kms|aws-s3|aws-lambda|aws-lambda-nodejs|aws-apigateway|aws-appsync|aws-dynamodb|aws-opensearchservice|aws-cloudfront|aws-cognito|aws-logs|aws-sqs|customresources|custom-resources):/;
+    const deliberatelyUnset = new Set(['@aws-cdk/core:validateAgainstDefaultRules', '@aws-cdk/core:enableAdditionalMetadataCollection', '@aws-cdk/core:target-partitions', '@aws-cdk/core:annotationsInValidationReport']);
+    const expired = new Set<string>(CURRENT_VERSION_EXPIRED_FLAGS);
+    const missing = Object.entries(FLAGS)
+      // A flag whose unset behaviour in CDK v2 already is the recommended one needs no setting.
+      .filter(([name, flag]) => modules.test(name) && !expired.has(name) && !deliberatelyUnset.has(name) && flag.recommendedValue !== undefined && flag.unconfiguredBehavesLike?.v2 !== flag.recommendedValue)
+      .filter(([name, flag]) => JSON.stringify(cdkJson.context[name]) !== JSON.stringify(flag.recommendedValue))
+      .map(([name, flag]) => `${name}=${JSON.stringify(flag.recommendedValue)}`);
+    expect(missing).toEqual([]);
+  });
+
+  test('the synthesized stack sees them (app.ts and the tests read them from cdk.json)', () => {
+    const { stack } = synthesize({ search: false, graphqlTypes: 'Patient' });
+    for (const [name, value] of Object.entries(cdkJson.context)) expect([name, stack.node.tryGetContext(name)]).toEqual([name, value]);
   });
 });
