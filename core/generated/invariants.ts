@@ -251,6 +251,8 @@ export const constraintRows: readonly ConstraintRow[] = [
   ["vsd-6","error","code.exists() or display.exists()","SHALL have a code or a display"],
   ["vsd-9","error","code.exists() or abstract = true","Must have a code if not abstract"],
   ["vsd-10","error","code.empty() or system.exists()","Must have a system if a code is present"],
+  ["mqty-1","error","(code.exists() or value.empty()) and (system.empty() or system = 'urn:iso:std:iso:4217')","There SHALL be a code if there is a value and it SHALL be an expression of currency.  If system is present, it SHALL be ISO 4217 (system = \"urn:iso:std:iso:4217\" - currency)."],
+  ["sqty-1","error","comparator.empty()","The comparator is not used on a SimpleQuantity"],
 ];
 
 export const constraintsAtPath: Readonly<Record<string, readonly number[]>> = {
@@ -925,4 +927,6 @@ export const constraintsAtPath: Readonly<Record<string, readonly number[]>> = {
   "VisionPrescription": [0,1,2,3,4],
   "VisionPrescription.lensSpecification": [5],
   "VisionPrescription.lensSpecification.prism": [5],
+  "MoneyQuantity": [5,244,8],
+  "SimpleQuantity": [5,8,245],
 };

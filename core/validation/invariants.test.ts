@@ -4,7 +4,7 @@ import { compile } from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { OperationOutcomeIssue } from '../fhir-types';
 import { constraintRows, constraintsAtPath } from '../generated/invariants';
-import { invariantExceptions } from './invariant-exceptions';
+import { invariantExceptions, invariantRewrites } from './invariant-exceptions';
 import { baseConstraintsAt, evaluateConstraints, exceptionFor, type Constraint } from './invariants';
 import { validateResource, validationIssues } from './validate-resource';
 
@@ -25,6 +25,20 @@ describe('the generated invariant table', () => {
       const found = paths.some((p) => (constraintsAtPath[p] ?? []).some((row) => constraintRows[row]?.[0] === key));
       expect([id, found]).toEqual([id, true]);
     }
+  });
+
+  it('rewrites only constraints of the table, and the rewrites compile', () => {
+    for (const [id, rewrite] of Object.entries(invariantRewrites)) {
+      const [path = '', key = ''] = id.split(' ');
+      expect([id, (constraintsAtPath[path] ?? []).some((row) => constraintRows[row]?.[0] === key)]).toEqual([id, true]);
+      expect(() => compile({ base: path, expression: rewrite.expression }, r4Model)).not.toThrow();
+    }
+  });
+
+  it('keeps the root constraints of SimpleQuantity and MoneyQuantity under their names (qty-3 inherited)', () => {
+    const keysAt = (path: string): string[] => (constraintsAtPath[path] ?? []).map((row) => constraintRows[row]?.[0] ?? '');
+    expect(keysAt('SimpleQuantity')).toEqual(expect.arrayContaining(['qty-3', 'sqty-1']));
+    expect(keysAt('MoneyQuantity')).toEqual(expect.arrayContaining(['qty-3', 'mqty-1']));
   });
 
   it('compiles every constraint that is not listed as an exception, with its element path as base', () => {
@@ -66,6 +80,10 @@ const violations: [string, Record<string, unknown>, string, string][] = [
     'per-1',
     'Bundle.entry[0].resource.period',
   ],
+  ['a SimpleQuantity with a code but no system (qty-3 on Observation.referenceRange.low)', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, referenceRange: [{ low: { value: 50, code: 'kg' } }] }, 'qty-3', 'Observation.referenceRange[0].low'],
+  ['a SimpleQuantity dose with a code but no system (qty-3 on Immunization.doseQuantity)', { resourceType: 'Immunization', status: 'completed', vaccineCode: { text: 'x' }, patient: { reference: 'Patient/1' }, occurrenceDateTime: '2020-01-01', doseQuantity: { value: 5, code: 'mL' } }, 'qty-3', 'Immunization.doseQuantity'],
+  ['a non-repeating Questionnaire item with two initial values (que-13, absent repeats)', { resourceType: 'Questionnaire', status: 'active', item: [{ linkId: 'a', type: 'string', initial: [{ valueString: 'a' }, { valueString: 'b' }] }] }, 'que-13', 'Questionnaire.item[0]'],
+  ['a Questionnaire item with repeats false and two initial values (que-13)', { resourceType: 'Questionnaire', status: 'active', item: [{ linkId: 'a', type: 'string', repeats: false, initial: [{ valueString: 'a' }, { valueString: 'b' }] }] }, 'que-13', 'Questionnaire.item[0]'],
   ['a Quantity nested in a backbone of a datatype (Timing.repeat tim-1)', { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/1' }, medicationCodeableConcept: { text: 'x' }, dosageInstruction: [{ timing: { repeat: { duration: 1 } } }] }, 'tim-1', 'MedicationRequest.dosageInstruction[0].timing.repeat'],
 ];
 
@@ -80,6 +98,8 @@ describe('R4 invariants of severity error reject, naming the element', () => {
     ['an abated, resolved Condition', { resourceType: 'Condition', subject: { reference: 'Patient/1' }, abatementDateTime: '2020-01-01', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] } }],
     ['an Organization with a name', { resourceType: 'Organization', name: 'O' }],
     ['a Period in order, and a partial one', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, effectivePeriod: { start: '2020-01-01', end: '2020-02' } }],
+    ['a repeating Questionnaire item with two initial values, and a single initial value', { resourceType: 'Questionnaire', status: 'active', item: [{ linkId: 'a', type: 'string', repeats: true, initial: [{ valueString: 'a' }, { valueString: 'b' }] }, { linkId: 'b', type: 'string', initial: [{ valueString: 'a' }] }] }],
+    ['a SimpleQuantity with a UCUM system', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, referenceRange: [{ low: { value: 50, code: 'kg', system: 'http://unitsofmeasure.org' } }] }],
     ['a UCUM Quantity', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueQuantity: { value: 1, code: 'mg', system: 'http://unitsofmeasure.org' } }],
   ])('accepts %s', (_name, resource) => {
     expect(validateResource(resource)).toEqual([]);

@@ -6,8 +6,12 @@
 // - Each (base, expression) is compiled once and cached (compiling costs ~10x an evaluation).
 // - %resource and %rootResource are passed as environment variables (fhirpath.html#variables:
 //   the resource that holds the node, and its container for a contained resource); %ucum too.
-// - An invariant holds unless its expression evaluates to `false` (an empty result, as for
-//   `a implies b` with an empty b, is not a violation; the Java validator reads it the same way).
+// - An invariant holds unless its expression evaluates to `false`; an empty result (`a implies
+//   b` with an empty b) is not a violation. The Java validator reads empty as a failure, but its
+//   functions also return false where FHIRPath returns empty (ref-1's startsWith() on an absent
+//   reference), so reading empty as a failure here would refuse valid resources. The few
+//   invariants where that matters are evaluated with a corrected expression (invariantRewrites
+//   in invariant-exceptions.ts).
 // - Evaluation is synchronous: an expression that cannot be evaluated here (resolve(),
 //   memberOf(), `as` on a collection) is listed with its reason in invariant-exceptions.ts and
 //   skipped; any other failure to evaluate is reported as a warning naming the constraint, never
@@ -16,7 +20,7 @@ import { compile } from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { OperationOutcomeIssue } from '../fhir-types';
 import { constraintRows, constraintsAtPath } from '../generated/invariants';
-import { invariantExceptions } from './invariant-exceptions';
+import { invariantExceptions, invariantRewrites } from './invariant-exceptions';
 
 export interface Constraint {
   readonly key: string;
@@ -89,7 +93,7 @@ export function baseConstraintsAt(path: string, warnings = true): readonly Const
     list = (constraintsAtPath[path] ?? [])
       .map((row) => constraintRows[row])
       .filter((row): row is NonNullable<typeof row> => row !== undefined && exceptionFor(path, row[0]) === undefined)
-      .map(([key, severity, expression, human]) => ({ key, severity, expression, human }));
+      .map(([key, severity, expression, human]) => ({ key, severity, expression: invariantRewrites[constraintId(path, key)]?.expression ?? expression, human }));
     byPath.set(path, list);
   }
   return list;

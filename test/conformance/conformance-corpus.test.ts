@@ -19,12 +19,9 @@ const OPEN: Readonly<Record<string, string>> = {
 
 /** Single invalid cases the server still accepts, by case name, with the reason. */
 const OPEN_CASES: Readonly<Record<string, string>> = {
-  'invalid-qty-3-observation-reference-range-low': 'qty-3 is not evaluated on elements typed SimpleQuantity',
-  'invalid-qty-3-immunization-dose-quantity': 'qty-3 is not evaluated on elements typed SimpleQuantity',
   'invalid-txt-1-patient-script-in-narrative': 'txt-1 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
   'invalid-txt-1-patient-event-handler-attribute': 'txt-1 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
   'invalid-txt-2-patient-empty-narrative': 'txt-2 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
-  'invalid-que-13-questionnaire-repeating-initial': 'que-13 on a repeating item with several initial values is not rejected yet',
 };
 
 /** The open reason for an invalid case, if any (some binding cases already agree). */
