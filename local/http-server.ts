@@ -15,12 +15,12 @@ export type ExtraRoute = (req: IncomingMessage, url: URL, body: string) => Promi
 
 export const FHIR_MOUNT = '/fhir';
 
-class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {}
 /** The client went away before its body was complete: there is nobody left to answer. */
-class BodyAbortedError extends Error {}
+export class BodyAbortedError extends Error {}
 
 /** Reads the body, refusing more than `limit` bytes without buffering the rest. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:aws`: starts moto and OpenSearch (services/start.sh), runs the AWS adapter
 # suites under test/aws with the engines required (a missing engine fails instead of
-# skipping), stops the services it started, and exits with jest's exit code.
-# Extra arguments go to jest, e.g. `npm run test:aws -- -t 'history'`.
+# skipping), then the HTTP-level suites against the AWS home (`npm run start:aws`, issue 9:
+# the HAPI client + validator suite and the conformance corpus), stops the services it
+# started, and exits non-zero if any jest run failed.
+# Extra arguments go to the first jest run, e.g. `npm run test:aws -- -t 'history'`.
 set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/with-engines.sh" "test:aws"
@@ -10,5 +12,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/with-engines.sh" "test:aws"
 FHIR_AWS_TESTS=required AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
   npx jest --runInBand test/aws "$@"
 rc=$?
-echo "[test:aws] jest exit code $rc" >&2
-exit $rc
+echo "[test:aws] jest exit code $rc (AWS adapter suites)" >&2
+
+start=$SECONDS
+FHIR_TEST_HOME=aws AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+  npx jest --runInBand test/hapi test/conformance
+home_rc=$?
+echo "[test:aws] jest exit code $home_rc (HTTP suites on the AWS home, $(( SECONDS - start ))s)" >&2
+(( rc != 0 )) && exit $rc
+exit $home_rc

@@ -112,6 +112,31 @@ export const localConfigSchema = z.object({
 
 export type LocalConfig = z.output<typeof localConfigSchema>;
 
+/**
+ * `npm run start:aws` (issue 9): the AWS home's handlers served on 127.0.0.1 over the local
+ * engines. The listener and the dev issuer's data directory; the AWS settings themselves are
+ * wiring/aws.ts's (FHIR_TABLE_NAME, FHIR_DYNAMODB_ENDPOINT, ...), set by services/start-aws-home.sh.
+ */
+export const awsHomeConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  /** Where the dev issuer keeps its keys (the same issuer as `npm start` with the same dir). */
+  FHIR_DATA_DIR: z.string().min(1).default('./data'),
+  /** The S3 bucket for Binary content, created on moto at start. */
+  FHIR_BINARY_BUCKET: z.string().min(3).default('fhir-local-binaries'),
+});
+
+export type AwsHomeConfig = z.output<typeof awsHomeConfigSchema>;
+
+export function parseAwsHomeConfig(env: Readonly<Record<string, string | undefined>>): AwsHomeConfig {
+  const result = awsHomeConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  return result.data;
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

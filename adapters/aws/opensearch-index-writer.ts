@@ -84,10 +84,13 @@ export class OpenSearchIndexWriter implements SearchIndexWriter {
     const response = await this.client.bulk({ body, refresh: this.refresh });
     const results = (response.body as { items?: readonly Record<string, { status?: number; error?: unknown }>[] }).items ?? [];
     const failures: { position: number; error: string }[] = [];
+    const stale = new Set<string>();
     results.forEach((result, position) => {
       const outcome = result.index;
-      if (outcome?.status !== undefined && outcome.status >= 300 && outcome.status !== 409) failures.push({ position, error: JSON.stringify(outcome.error ?? outcome.status) });
+      if (outcome?.status === 409) stale.add(items[position]?.resourceType ?? '');
+      else if (outcome?.status !== undefined && outcome.status >= 300) failures.push({ position, error: JSON.stringify(outcome.error ?? outcome.status) });
     });
+    await Promise.all([...stale].filter((type) => type !== '').map((type) => this.visibleNow(type)));
     return failures;
   }
 
@@ -130,8 +133,18 @@ export class OpenSearchIndexWriter implements SearchIndexWriter {
       });
     } catch (error) {
       // A stale or repeated version: the index already holds this version or a newer one.
-      if (statusOf(error) === 409) return;
-      throw error;
+      if (statusOf(error) !== 409) throw error;
+      await this.visibleNow(resourceType);
     }
+  }
+
+  /**
+   * After a 409 the version is in the index, but possibly written by the stream processor
+   * without a refresh, and OpenSearch's `wait_for` does not apply to a refused write: on the
+   * write path, refresh so that read-after-write still holds (a search right after the
+   * acknowledged write sees it). Rare: only when the stream processor got there first.
+   */
+  private async visibleNow(resourceType: string): Promise<void> {
+    if (this.refresh === 'wait_for') await this.client.indices.refresh({ index: aliasName(this.prefix, resourceType) });
   }
 }

@@ -85,5 +85,25 @@ describeWithMotoAndOpenSearch('IndexingResourceStore on moto and OpenSearch', ({
     expect(errors.map((e) => e.id)).toEqual(['b2']);
     expect((await store.read(tenant, 'Observation', 'b2'))?.versionId).toBe('1');
   });
-});
 
+  // Found by `npm run start:aws` (issue 9): the stream processor, polling moto's stream, indexed
+  // a new type's first version (no refresh) before the write path did; the write path's 409 then
+  // skipped `wait_for`, and a search right after the acknowledged create missed it.
+  test.each([
+    ['one resource', ['r1']],
+    ['a bulk of two', ['r2', 'r3']],
+  ])('read-after-write holds when the stream processor indexed the same version first (%s)', async (_label, ids) => {
+    const tenant = randomUUID();
+    // A long refresh interval: only an explicit refresh makes a document visible within the test.
+    const prefix = `${indexPrefix}-race${ids.length}`;
+    const streamWriter = new OpenSearchIndexWriter({ client: search, indexPrefix: prefix, refreshInterval: '60s' });
+    const store = new IndexingResourceStore({ store: inner, indexWriter: new OpenSearchIndexWriter({ client: search, indexPrefix: prefix, refresh: 'wait_for' }), onIndexError: () => undefined });
+    const writes = ids.map((id) => write(id, '1', 'final'));
+    for (const w of writes) await streamWriter.index(tenant, 'Observation', w.id, w.versionId, w.index);
+
+    await store.commit(tenant, writes);
+    const found = await search.search({ index: aliasName(prefix, 'Observation'), body: { query: { term: { tenant } }, sort: [{ id: 'asc' }] } });
+
+    expect(found.body.hits.hits.map((h) => (h._source as { id?: string } | undefined)?.id)).toEqual(ids);
+  });
+});

@@ -9,7 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDevIssuer, type DevTokenInput } from '../../adapters/auth/dev-issuer';
+import { dynamoDbClient } from '../aws/support/clients';
+import { readEngines } from '../aws/support/engines';
 
 export type HomeName = 'local' | 'aws';
 
@@ -23,7 +26,30 @@ export interface RunningHome {
 }
 
 const root = join(__dirname, '..', '..');
-const entryPoints: Record<HomeName, string> = { local: 'local/main.ts', aws: 'local/aws-main.ts' };
+/** How each home is started: `npm start`, or `npm run start:aws` (the script execs node, so the PID is the server's). */
+const commands: Record<HomeName, readonly string[]> = {
+  local: [process.execPath, '--import', 'tsx', 'local/main.ts'],
+  aws: ['bash', 'services/start-aws-home.sh'],
+};
+
+/** A fresh table, index prefix and bucket per start: runs never see each other's data. */
+function awsNames(): Record<string, string> {
+  const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return { FHIR_TABLE_NAME: `fhir-home-${unique}`, FHIR_OPENSEARCH_INDEX_PREFIX: `h${unique}`, FHIR_BINARY_BUCKET: `fhir-home-${unique}` };
+}
+
+/** Drops what an AWS home run created on the shared engines (the node lives for the whole test:aws). */
+async function dropAwsData(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const { motoEndpoint, opensearchUrl } = readEngines();
+  const table = env['FHIR_TABLE_NAME'];
+  if (motoEndpoint !== undefined && table !== undefined) {
+    const dynamo = dynamoDbClient(motoEndpoint);
+    await dynamo.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    dynamo.destroy();
+  }
+  const prefix = env['FHIR_OPENSEARCH_INDEX_PREFIX'];
+  if (opensearchUrl !== undefined && prefix !== undefined) await fetch(`${opensearchUrl}/${prefix}-*`, { method: 'DELETE' }).catch(() => undefined);
+}
 
 /** The home the HTTP-level suites run against in this jest run. */
 export function homeUnderTest(): HomeName {
@@ -60,9 +86,11 @@ function waitForListening(child: ChildProcess, name: HomeName, timeoutMs: number
 /** Starts a home as its npm script would, with a fresh data directory. */
 export async function startHome(name: HomeName, env: Record<string, string> = {}): Promise<RunningHome> {
   const dataDir = mkdtempSync(join(tmpdir(), `fhir-home-${name}-`));
-  const child = spawn(process.execPath, ['--import', 'tsx', entryPoints[name]], {
+  const [command = 'node', ...args] = commands[name];
+  const homeEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'warn', FHIR_DATA_DIR: dataDir, ...(name === 'aws' ? awsNames() : {}), ...env };
+  const child = spawn(command, args, {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'cognito', LOG_LEVEL: 'warn', FHIR_DATA_DIR: dataDir, ...env },
+    env: homeEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -90,6 +118,7 @@ export async function startHome(name: HomeName, env: Record<string, string> = {}
         await exited;
         clearTimeout(timer);
       }
+      if (name === 'aws') await dropAwsData(homeEnv);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

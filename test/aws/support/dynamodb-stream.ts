@@ -1,26 +1,12 @@
 // Reads a table's DynamoDB stream from moto, as the Lambda event source mapping would, and
 // returns the records in the shape Lambda hands to a handler (DynamoDBStreamEvent.Records).
 //
-// @aws-sdk/client-dynamodb-streams is not a dependency yet, so this speaks the Streams JSON
-// protocol directly with fetch. moto routes on the signing service named in the Authorization
-// header and does not verify the signature.
+// The Streams JSON protocol call is the one `npm run start:aws` polls with (local/aws).
 import type { DynamoDBRecord } from 'aws-lambda';
+import { streamsCall as streamsCallIn } from '../../../local/aws/dynamodb-stream-poller';
 import { testRegion } from './clients';
 
-async function streamsCall<T>(endpoint: string, action: string, body: unknown): Promise<T> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `DynamoDBStreams_20120810.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/${testRegion}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`DynamoDB Streams ${action} failed: ${JSON.stringify(json)}`);
-  return json as T;
-}
+const streamsCall = <T>(endpoint: string, action: string, body: unknown): Promise<T> => streamsCallIn<T>(endpoint, testRegion, action, body);
 
 interface DescribeStreamOutput {
   readonly StreamDescription: { readonly Shards: readonly { readonly ShardId: string }[] };
