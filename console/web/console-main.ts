@@ -1,9 +1,10 @@
 // The web console (issue 15): a hash-routed single page over the FHIR REST API and the GraphQL
-// subscription. Routes: #/ types, #/sign-in, #/live, #/Type?query, #/Type/id, #/Type/id/edit,
+// subscription. Routes: #/ types, #/sign-in, #/live, #/export, #/Type?query, #/Type/id, #/Type/id/edit,
 // #/Type/_new.
 import './console.css';
 import { h, render } from './dom';
 import { editPage } from './edit-page';
+import { exportPage, stopExportPolling } from './export-page';
 import { livePage, stopLive } from './live';
 import { resourcePage } from './resource-page';
 import { resourceTypesPage } from './resource-types';
@@ -31,6 +32,7 @@ function showSession(): void {
 
 async function route(main: HTMLElement): Promise<void> {
   stopLive();
+  stopExportPolling();
   showSession();
   const hash = decodeURI(location.hash.replace(/^#\/?/, ''));
   const [path = '', search = ''] = location.hash.replace(/^#\/?/, '').split('?');
@@ -45,6 +47,7 @@ async function route(main: HTMLElement): Promise<void> {
   const [type, id, action] = parts;
   if (type === undefined) return resourceTypesPage(main);
   if (type === 'live') return livePage(main);
+  if (type === 'export') return exportPage(main);
   if (!TYPE.test(type)) {
     render(main, h('h1', {}, 'Not found'), h('p', {}, `Nothing at #/${path}`));
     return;

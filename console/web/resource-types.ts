@@ -9,17 +9,43 @@ export interface SearchParam {
   readonly documentation?: string;
 }
 
+export interface Operation {
+  readonly name: string;
+  readonly definition?: string;
+}
+
 export interface RestResource {
   readonly type: string;
   readonly searchParam?: readonly SearchParam[];
   readonly interaction?: readonly { readonly code: string }[];
+  readonly operation?: readonly Operation[];
 }
 
-let capabilities: Promise<readonly RestResource[]> | undefined;
+interface RestCapabilities {
+  readonly resource?: readonly RestResource[];
+  readonly operation?: readonly Operation[];
+}
 
-export function restResources(): Promise<readonly RestResource[]> {
-  capabilities ??= fhir<Resource & { rest?: { resource?: RestResource[] }[] }>(`${fhirBase(loadSession()?.tenant)}/metadata`).then((statement) => statement.rest?.[0]?.resource ?? []);
+let capabilities: Promise<RestCapabilities> | undefined;
+
+/** CapabilityStatement.rest[0] of the server, read once per page load. */
+function restCapabilities(): Promise<RestCapabilities> {
+  capabilities ??= fhir<Resource & { rest?: RestCapabilities[] }>(`${fhirBase(loadSession()?.tenant)}/metadata`).then((statement) => statement.rest?.[0] ?? {});
   return capabilities;
+}
+
+export async function restResources(): Promise<readonly RestResource[]> {
+  return (await restCapabilities()).resource ?? [];
+}
+
+/**
+ * The Bulk Data exports the server advertises (Bulk Data Access IG v2.0.0, export.html): `system`
+ * when rest.operation has `export`, and the types whose resource.operation has it (Patient, Group).
+ */
+export async function advertisedExports(): Promise<{ readonly system: boolean; readonly types: readonly string[] }> {
+  const rest = await restCapabilities();
+  const exports = (operations: readonly Operation[] | undefined): boolean => (operations ?? []).some((operation) => operation.name === 'export');
+  return { system: exports(rest.operation), types: (rest.resource ?? []).filter((resource) => exports(resource.operation)).map((resource) => resource.type) };
 }
 
 const PARALLEL_COUNTS = 6;
@@ -38,7 +64,8 @@ export async function resourceTypesPage(main: HTMLElement): Promise<void> {
     const text = filter.value.toLowerCase();
     for (const row of rows) row.hidden = !(row.dataset['type'] ?? '').toLowerCase().includes(text);
   });
-  render(main, h('h1', {}, 'Resource types'), filter, h('table', { class: 'results types' }, h('thead', {}, h('tr', {}, h('th', {}, 'type'), h('th', {}, 'count'))), h('tbody', {}, rows)));
+  const exports = await advertisedExports();
+  render(main, h('h1', {}, 'Resource types'), exports.system || exports.types.length > 0 ? h('p', {}, h('a', { href: '#/export' }, 'Bulk export jobs')) : null, filter, h('table', { class: 'results types' }, h('thead', {}, h('tr', {}, h('th', {}, 'type'), h('th', {}, 'count'))), h('tbody', {}, rows)));
   // Counts in a few parallel requests (`_summary=count`, search.html#summary); a type the
   // signed-in user may not search shows why instead of a number.
   const queue = [...cells.entries()];

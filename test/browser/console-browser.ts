@@ -34,6 +34,8 @@ export interface ConsoleBrowserOptions {
   readonly env?: Record<string, string>;
   /** The server's data on disk (bulk export writes files there). */
   readonly onDisk?: boolean;
+  /** Where the browser saves downloads. */
+  readonly downloadPath?: string;
 }
 
 export async function openConsoleBrowser(executablePath: string, options: ConsoleBrowserOptions = {}): Promise<ConsoleBrowser> {
@@ -44,7 +46,7 @@ export async function openConsoleBrowser(executablePath: string, options: Consol
   const token = server.running.app.devIssuer?.mint({ groups: ['practitioner'] }) ?? '';
   // Bundle once before the first page (the server builds on first use; `npm start` at start).
   await fetch(`${origin}/console/graphiql.js`);
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, ...(options.downloadPath === undefined ? {} : { downloadBehavior: { policy: 'allow', downloadPath: options.downloadPath } }) });
   const page = await browser.newPage();
   page.setDefaultTimeout(Number(process.env["BROWSER_TEST_TIMEOUT_MS"] ?? 120_000));
   page.setDefaultNavigationTimeout(120_000);
