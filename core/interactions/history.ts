@@ -22,7 +22,11 @@ export async function history(deps: CoreDeps, ctx: RequestContext, scope: Histor
 
   const query = parseHistoryParams(deps, scope, params);
   const page = await deps.store.history(ctx.tenant, query);
-  const versions = page.versions.filter((v) => v.resource === undefined || deps.access.canRead(ctx, v.resource));
+  const versions = page.versions.filter((v) => visible(deps, ctx, v));
+  // The store counts every version in scope: a caller who may not read all of them would learn
+  // how many it cannot see, so they get no total (Bundle.total is optional, bundle.html#total).
+  const types = scope.resourceType !== undefined ? [scope.resourceType] : deps.resourceTypes;
+  const countsOnlyVisible = types.every((type) => deps.access.canReadType?.(ctx, type) ?? false);
   const path = [scope.resourceType, scope.id, '_history'].filter((p): p is string => p !== undefined).join('/');
   const link = (cursor: string | undefined): string => {
     const search = new URLSearchParams();
@@ -35,12 +39,23 @@ export async function history(deps: CoreDeps, ctx: RequestContext, scope: Histor
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'history',
-    ...(page.total !== undefined ? { total: page.total } : {}),
+    ...(page.total !== undefined && countsOnlyVisible ? { total: page.total } : {}),
     link: [{ relation: 'self', url: link(query.cursor) }, ...(page.nextCursor !== undefined ? [{ relation: 'next', url: link(page.nextCursor) }] : [])],
     // json.html: no empty arrays (an empty history has no entry element).
     ...(versions.length > 0 ? { entry: versions.map((v) => historyEntry(ctx.baseUrl, v)) } : {}),
   };
   return { status: 200, resource: bundle };
+}
+
+/**
+ * Whether a version may appear in the caller's history. A deletion carries no content to decide
+ * on, so only a caller who may read every resource of the type learns of it (the rule the
+ * subscription audience labels follow, core/authz/read-audience.ts); otherwise a
+ * compartment-limited caller would see the ids of deleted resources of other Patients.
+ */
+function visible(deps: CoreDeps, ctx: RequestContext, version: StoredVersion): boolean {
+  if (deps.access.canReadType?.(ctx, version.resourceType) ?? false) return true;
+  return version.resource !== undefined && deps.access.canRead(ctx, version.resource);
 }
 
 /** One history entry; the method is derived from the version (http.html#history). */

@@ -22,8 +22,11 @@ function mayRead(deps: CoreDeps, ctx: RequestContext, change: ResourceChange): b
   } catch {
     return false;
   }
-  // A delete has no content to check beyond the type (the tombstone carries none).
-  return change.resource === undefined || deps.access.canRead(ctx, change.resource);
+  // A delete carries no content to decide on: only a caller who reads every resource of the type
+  // learns of it (as the AppSync audience labels do, core/authz/read-audience.ts), or a
+  // compartment-limited subscriber would see the ids of other Patients' deleted resources.
+  if (change.resource === undefined) return deps.access.canReadType?.(ctx, change.resourceType) ?? false;
+  return deps.access.canRead(ctx, change.resource);
 }
 
 function matches(filter: ChangeFilter, change: ResourceChange): boolean {
