@@ -20,9 +20,10 @@ export const invariantExceptions: Readonly<Record<string, string>> = {
   'ElementDefinition eld-20': "matches() with a regex JavaScript refuses in unicode mode (lone quantifier bracket); as for eld-19",
   // resolve() needs a resource store and is not available in synchronous evaluation.
   'CareTeam.participant ctm-1': 'uses resolve() (the referenced resource must be read): not available in synchronous evaluation',
-  // htmlChecks() is not implemented by fhirpath.js. The narrative's XHTML is not parsed here.
-  'Narrative txt-1': 'htmlChecks() (the narrative XHTML rules) is not implemented by fhirpath.js',
-  'Narrative txt-2': 'htmlChecks() (the narrative has non-whitespace content) is not implemented by fhirpath.js',
+  // htmlChecks() is not implemented by fhirpath.js: the narrative's XHTML is parsed and checked
+  // natively, with the same severity, at Narrative.div (narrative.html#xhtml).
+  'Narrative txt-1': 'htmlChecks() is not in fhirpath.js; evaluated natively by core/validation/narrative-xhtml.ts (allowed elements and attributes, XHTML div root, well-formed)',
+  'Narrative txt-2': 'htmlChecks() is not in fhirpath.js; evaluated natively by core/validation/narrative-xhtml.ts (some non-whitespace content)',
 };
 
 /**

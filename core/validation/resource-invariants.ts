@@ -6,6 +6,7 @@
 import { isJsonObject, type JsonObject, type OperationOutcomeIssue } from '../fhir-types';
 import { baseConstraintsAt, evaluateConstraints } from './invariants';
 import { getTypeDefinition, type TypeDefinition } from './model';
+import { narrativeIssues } from './narrative-xhtml';
 
 /**
  * Every R4 base invariant `resource` fails, each with the element's path: errors, and with
@@ -36,6 +37,8 @@ class InvariantWalk {
     if (type.kind !== 'resource' && Object.keys(value).every((key) => key === 'id')) {
       this.issues.push({ severity: 'error', code: 'invariant', diagnostics: 'All FHIR elements must have a @value or children (ele-1)', expression: [path] });
     }
+    // txt-1 and txt-2 natively (htmlChecks() is not in fhirpath.js; invariant-exceptions.ts).
+    if (type.name === 'Narrative' && typeof value['div'] === 'string') this.issues.push(...narrativeIssues(value['div'], `${path}.div`));
     evaluateConstraints(baseConstraintsAt(type.name, this.warnings), { node: value, base: type.name, expression: path, resource, rootResource: root }, this.issues);
     for (const key of Object.keys(value)) {
       if (key === 'resourceType') continue;

@@ -19,9 +19,6 @@ const OPEN: Readonly<Record<string, string>> = {
 
 /** Single invalid cases the server still accepts, by case name, with the reason. */
 const OPEN_CASES: Readonly<Record<string, string>> = {
-  'invalid-txt-1-patient-script-in-narrative': 'txt-1 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
-  'invalid-txt-1-patient-event-handler-attribute': 'txt-1 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
-  'invalid-txt-2-patient-empty-narrative': 'txt-2 uses htmlChecks(), which fhirpath.js lacks (core/validation/invariant-exceptions.ts)',
 };
 
 /** The open reason for an invalid case, if any (some binding cases already agree). */

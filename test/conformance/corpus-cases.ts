@@ -165,6 +165,12 @@ invalid('txt-1', 'patient', 'script-in-narrative', [['text', 'div'], xhtml('<scr
 invalid('txt-1', 'patient', 'event-handler-attribute', [['text', 'div'], xhtml('<p onclick="x()">Peter</p>')]);
 invalid('txt-2', 'patient', 'empty-narrative', [['text', 'div'], xhtml('')]);
 valid('txt-1', 'patient', 'table-narrative', [['text', 'div'], xhtml('<table><tr><td>Peter</td></tr></table>')]);
+invalid('txt-1', 'patient', 'javascript-link', [['text', 'div'], xhtml('<a href="javascript:alert(1)">Peter</a>')]);
+invalid('txt-1', 'patient', 'html-entity', [['text', 'div'], xhtml('Peter&nbsp;James')]);
+invalid('txt-1', 'patient', 'iframe', [['text', 'div'], xhtml('<iframe src="http://example.org"></iframe>Peter')]);
+invalid('txt-2', 'patient', 'whitespace-and-comment-only', [['text', 'div'], xhtml(' <!-- nothing --> ')]);
+valid('txt-1', 'patient', 'styled-link-and-image', [['text', 'div'], xhtml('<p style="color:red">Peter <a href="http://example.org">home</a> <img src="http://example.org/p.png" alt="p"/></p>')]);
+valid('txt-2', 'patient', 'xml-entities', [['text', 'div'], xhtml('Peter &amp; James &#160;&lt;3')]);
 const repeat = ['dosageInstruction', 0, 'timing', 'repeat'];
 invalid('tim-1', 'medicationRequest', 'duration-without-unit', [[...repeat, 'duration'], 10]);
 invalid('tim-2', 'medicationRequest', 'period-without-unit', [[...repeat, 'periodUnit'], undefined]);
