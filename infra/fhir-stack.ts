@@ -9,6 +9,7 @@ import { GraphqlFrontDoor } from './constructs/graphql-front-door';
 import { ResourceTable } from './constructs/resource-table';
 import { RestFrontDoor } from './constructs/rest-front-door';
 import { SearchDomain } from './constructs/search-domain';
+import { SearchSecurity } from './constructs/search-security';
 import { SmartIssuer } from './constructs/smart-issuer';
 import { StreamProcessor } from './constructs/stream-processor';
 import { UserDirectory } from './constructs/user-directory';
@@ -33,7 +34,7 @@ export class FhirStack extends Stack {
   constructor(scope: Construct, id: string, props: FhirStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const entries = props.entries ?? DEFAULT_LAMBDA_ENTRIES;
+    const entries = { ...DEFAULT_LAMBDA_ENTRIES, ...props.entries };
     const retainData = config.retainData;
 
     const dataKey = new DataKey(this, 'DataKey', { stage: config.stage, retainData });
@@ -88,6 +89,7 @@ export class FhirStack extends Stack {
       search?.grantIndexAccess(frontDoor);
     }
     search?.grantIndexAccess(processor.handler);
+    if (search) new SearchSecurity(this, 'SearchSecurity', { settings, entry: entries.searchSecurity, search });
     firewall.protect('RestStage', rest.api.deploymentStage.stageArn);
     firewall.protect('GraphqlApi', graphql.api.arn);
     if (retainData) new DataBackup(this, 'Backup', { dataKey: key, table: resources.table, buckets: [binaries.bucket, binaries.accessLogs] });

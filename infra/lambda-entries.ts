@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 /** The repository root: bundling resolves entries and package-lock.json from here. */
 export const REPO_ROOT = resolve(__dirname, '..');
 
-export type LambdaName = 'rest' | 'graphql' | 'streamProcessor';
+export type LambdaName = 'rest' | 'graphql' | 'streamProcessor' | 'searchSecurity';
 
 /** Absolute paths of the entry files, by function. */
 export type LambdaEntries = Readonly<Record<LambdaName, string>>;
@@ -22,6 +22,8 @@ export const DEFAULT_LAMBDA_ENTRIES: LambdaEntries = {
   graphql: join(REPO_ROOT, 'resolvers', 'appsync', 'lambda-main.ts'),
   /** DynamoDB stream events; returns { batchItemFailures } (adapters/aws/stream-processor.ts). */
   streamProcessor: join(REPO_ROOT, 'wiring', 'aws-stream-main.ts'),
+  /** CloudFormation custom resource: the search domain's role mapping and audit config. */
+  searchSecurity: join(REPO_ROOT, 'wiring', 'aws-search-security-main.ts'),
 };
 
 /** Entry files that do not exist yet, relative to the repository root. */

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -36,6 +37,8 @@ export interface FhirFunctionProps extends FunctionSettings {
    * scale with requests, bounded by API Gateway throttling and the WAF rate rule.
    */
   readonly reservedConcurrency?: number;
+  /** A role made elsewhere (e.g. the search domain's master user); by default the function gets its own. */
+  readonly role?: IRole;
 }
 
 /** A bundled Node.js Lambda with its own encrypted log group and the secure defaults. */
@@ -57,6 +60,7 @@ export class FhirFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       logGroup,
+      ...(props.role !== undefined ? { role: props.role } : {}),
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { ...lambdaDefaults.environment, ...props.environment },
       ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.vpcSubnets, securityGroups: props.network.securityGroups } : {}),

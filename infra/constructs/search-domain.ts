@@ -15,6 +15,9 @@ import type { FunctionNetwork } from './fhir-function';
 /** What the adapters send (adapters/aws/opensearch-*.ts): reads, searches, index and bulk writes; never DELETE. */
 export const INDEX_HTTP_ACTIONS = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'] as const;
 
+/** What the master user sends the security plugin (adapters/aws/opensearch-security.ts). */
+const SECURITY_API_ACTIONS = ['es:ESHttpGet', 'es:ESHttpPut'] as const;
+
 export interface SearchDomainProps {
   readonly search: SearchConfig;
   /** Names the domain (fhir-<stage>) and its indexes' prefix. */
@@ -35,10 +38,16 @@ export class SearchDomain extends Construct {
   readonly vpc: ec2.Vpc;
   /** Where the Lambdas that read or write the index run. */
   readonly functionNetwork: FunctionNetwork;
+  /**
+   * The domain's fine-grained access control master user (issue 10): the role of the
+   * deploy-time function that maps the Lambdas' roles (constructs/search-security.ts).
+   */
+  readonly securityAdmin: iam.Role;
   /** The roles the domain's access policy names (the functions given index access). */
+  readonly indexRoles: iam.IRole[] = [];
+  readonly indexPrefix: string;
   private readonly principals: iam.IPrincipal[] = [];
   private readonly domainName: string;
-  private readonly indexPrefix: string;
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
@@ -70,7 +79,14 @@ export class SearchDomain extends Construct {
     // Slow search, slow index and error logs to CloudWatch (issue 10), encrypted like every
     // log group. The service may write to these groups only, by a resource policy written here
     // (suppressLogsResourcePolicy: CDK's own would add a custom-resource Lambda).
-    const logGroups = { slowSearch: new LogGroup(this, 'SlowSearchLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)), slowIndex: new LogGroup(this, 'SlowIndexLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)), app: new LogGroup(this, 'ErrorLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)) };
+    // Audit logs (fine-grained access control's, issue 10) go to their own group: who read or
+    // wrote which index, never the documents (opensearch-security.ts turns request bodies off).
+    const logGroups = {
+      slowSearch: new LogGroup(this, 'SlowSearchLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)),
+      slowIndex: new LogGroup(this, 'SlowIndexLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)),
+      app: new LogGroup(this, 'ErrorLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)),
+      audit: new LogGroup(this, 'AuditLogs', logGroupProps(props.encryptionKey, props.retainData, removalPolicy)),
+    };
     new ResourcePolicy(this, 'LogDelivery', {
       policyStatements: [new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('es.amazonaws.com')],
@@ -79,13 +95,20 @@ export class SearchDomain extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       })],
     });
+    const managed = (name: string): iam.IManagedPolicy => iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${name}`);
+    this.securityAdmin = new iam.Role(this, 'SecurityAdmin', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Master user of the fhir-${props.stage} search domain: maps the FHIR Lambdas' roles and configures audit logging at deploy time`,
+      managedPolicies: [managed('AWSLambdaBasicExecutionRole'), managed('AWSLambdaVPCAccessExecutionRole')],
+    });
     this.domain = new opensearch.Domain(this, 'Domain', {
       ...searchDomainDefaults(props.search, zones, props.encryptionKey, removalPolicy),
+      fineGrainedAccessControl: { masterUserArn: this.securityAdmin.roleArn },
       domainName: this.domainName,
       vpc: this.vpc,
       vpcSubnets: [{ subnets: isolated.slice(0, zones) }],
       securityGroups: [domainGroup],
-      logging: { slowSearchLogEnabled: true, slowSearchLogGroup: logGroups.slowSearch, slowIndexLogEnabled: true, slowIndexLogGroup: logGroups.slowIndex, appLogEnabled: true, appLogGroup: logGroups.app },
+      logging: { slowSearchLogEnabled: true, slowSearchLogGroup: logGroups.slowSearch, slowIndexLogEnabled: true, slowIndexLogGroup: logGroups.slowIndex, appLogEnabled: true, appLogGroup: logGroups.app, auditLogEnabled: true, auditLogGroup: logGroups.audit },
       suppressLogsResourcePolicy: true,
     });
     // The domain's resource policy names the roles given index access and only this stage's
@@ -95,9 +118,17 @@ export class SearchDomain extends Construct {
     const domainArn = `arn:${stack.partition}:es:${stack.region}:${stack.account}:domain/${this.domainName}`;
     (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = Lazy.any({
       produce: () => new iam.PolicyDocument({
-        statements: [new iam.PolicyStatement({ principals: this.principals, actions: [...INDEX_HTTP_ACTIONS], resources: this.indexPaths(domainArn) })],
+        statements: [
+          new iam.PolicyStatement({ principals: this.principals, actions: [...INDEX_HTTP_ACTIONS], resources: this.indexPaths(domainArn) }),
+          new iam.PolicyStatement({ principals: [this.securityAdmin], actions: [...SECURITY_API_ACTIONS], resources: [this.securityApiPath(domainArn)] }),
+        ],
       }).toJSON(),
     });
+    this.securityAdmin.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...SECURITY_API_ACTIONS], resources: [this.securityApiPath(this.domain.domainArn)] }));
+    acknowledge(this.securityAdmin, 'The master user\'s only paths are the security plugin\'s API (<domain>/_plugins/_security/*: roles, role mappings, audit config)', `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.domain.node.defaultChild as opensearch.CfnDomain)}.Arn>/_plugins/_security/*]`);
+    acknowledge(this.securityAdmin, 'AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole are the AWS managed policies Lambda documents for log delivery and ENIs', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]');
+    acknowledge(this.securityAdmin, 'X-Ray PutTraceSegments/PutTelemetryRecords (the function runs traced) have no resource-level permissions', 'AwsSolutions-IAM5[Resource::*]');
+    acknowledge(this.securityAdmin, 'CDK writes the role\'s grants as one AWS::IAM::Policy attached to that role only', ...compliancePacks('IAMNoInlinePolicy'));
     acknowledge(this.domain, 'The domain has no public endpoint: it sits in isolated subnets, reachable on 443 from the Lambdas\' security group only, and its policy names IAM roles', 'AwsSolutions-OS3');
     acknowledge(this.domain, 'The index is derived data (rebuilt from DynamoDB by the stream processor); dedicated master nodes triple its cost for a small domain. Add them with more data nodes', 'AwsSolutions-OS4');
     if (zones === 1) acknowledge(this.domain, 'One data node (dev default) lives in one zone; prod runs two or more nodes across zones (searchDataNodes)', 'AwsSolutions-OS7');
@@ -117,7 +148,12 @@ export class SearchDomain extends Construct {
   grantIndexAccess(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: [...INDEX_HTTP_ACTIONS], resourceArns: this.indexPaths(this.domain.domainArn) });
     this.principals.push(grantee.grantPrincipal);
+    if (grantee.grantPrincipal instanceof iam.Role) this.indexRoles.push(grantee.grantPrincipal);
     if (grantee instanceof Construct) acknowledge(grantee, 'This stage\'s indexes are named fhir-<stage>-<type>, created on first write; the prefix names no other stage\'s', `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.domain.node.defaultChild as opensearch.CfnDomain)}.Arn>/${this.indexPrefix}*]`);
+  }
+
+  private securityApiPath(domainArn: string): string {
+    return `${domainArn}/_plugins/_security/*`;
   }
 
   private indexPaths(domainArn: string): string[] {

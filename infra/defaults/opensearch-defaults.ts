@@ -7,11 +7,10 @@ import type { SearchConfig } from '../config';
 /**
  * The search domain's secure defaults: OpenSearch 2.19 in private subnets (no public endpoint,
  * so no access policy with Principal "*" is needed or allowed), encrypted at rest with the data
- * key, node-to-node TLS, HTTPS only with a TLS 1.2+ forward-secrecy policy. Access is by IAM
- * (SigV4) from the Lambda roles' identity policies; the domain has no resource policy.
- * Fine-grained access control is not enabled because it would need a post-deploy role mapping
- * for every Lambda role; the VPC, the security groups and the domain policy naming the roles
- * are the boundary.
+ * key, node-to-node TLS, HTTPS only with a TLS 1.2+ forward-secrecy policy (all three are
+ * prerequisites of fine-grained access control, which SearchDomain turns on with its master
+ * role). Access is by IAM (SigV4); the domain policy and the role mapping are set in
+ * constructs/search-domain.ts and constructs/search-security.ts.
  */
 export function searchDomainDefaults(search: SearchConfig, zones: number, encryptionKey: IKey, removalPolicy: RemovalPolicy): Omit<opensearch.DomainProps, 'vpc' | 'vpcSubnets' | 'securityGroups'> {
   return {

@@ -70,7 +70,8 @@ describe('stream processor', () => {
 describe('Lambdas', () => {
   test('run on a supported Node.js runtime with X-Ray tracing, inside the VPC when search is on', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties?.['Description'] ?? '').startsWith('FHIR'));
-    expect(functions).toHaveLength(3);
+    // The three FHIR Lambdas and the search domain's deploy-time security configuration.
+    expect(functions).toHaveLength(4);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, VpcConfig: { SubnetIds: expect.any(Array) } });
     }

@@ -66,7 +66,7 @@ describe('TLS and API limits', () => {
 describe('search domain', () => {
   test('sends slow search, slow index and error logs to encrypted log groups the service alone may write', () => {
     const [[, domain] = ['', {}]] = resourcesOf(dev, 'AWS::OpenSearchService::Domain');
-    expect(Object.keys(domain.Properties?.['LogPublishingOptions'] as object).sort()).toEqual(['ES_APPLICATION_LOGS', 'INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS']);
+    expect(Object.keys(domain.Properties?.['LogPublishingOptions'] as object).sort()).toEqual(['AUDIT_LOGS', 'ES_APPLICATION_LOGS', 'INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS']);
     const [[, policy] = ['', {}]] = resourcesOf(dev, 'AWS::Logs::ResourcePolicy');
     expect(JSON.stringify(policy.Properties?.['PolicyDocument'])).toMatch(/es\.amazonaws\.com.*SearchSlowSearchLogs.*SearchSlowIndexLogs.*SearchErrorLogs/);
   });
@@ -126,12 +126,41 @@ describe('least privilege', () => {
   });
 
   test('the Lambdas may send OpenSearch the methods the adapters use, to this stage\'s indexes and _bulk only', () => {
-    const search = iamStatements(dev).filter((statement) => statement.actions.some((action) => action.startsWith('es:')));
+    const lambdaRoles = [REST_FUNCTION, GRAPHQL_FUNCTION, STREAM_FUNCTION].map((name) => functionNamed(dev, name).roleId);
+    const search = iamStatements(dev).filter((statement) => statement.actions.some((action) => action.startsWith('es:')) && statement.roles.some((role) => lambdaRoles.includes(role)));
     expect(search.length).toBe(3);
     for (const statement of search) {
       expect([...statement.actions].sort()).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
       expect(statement.resources.map((resource) => JSON.stringify(resource).replace(/.*"\]\},"(.*)"\]\]\}$/, '$1')).sort()).toEqual(['/_bulk', '/fhir-dev*']);
     }
+  });
+});
+
+describe('search fine-grained access control', () => {
+  test('is on, with an IAM role (no internal users) as master user, and audit logs to an encrypted group', () => {
+    dev.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      AdvancedSecurityOptions: { Enabled: true, InternalUserDatabaseEnabled: false, MasterUserOptions: { MasterUserARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SearchSecurityAdmin'), 'Arn'] } } },
+      LogPublishingOptions: Match.objectLike({ AUDIT_LOGS: { Enabled: true, CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SearchAuditLogs'), 'Arn'] } } }),
+    });
+    dev.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
+    expect(JSON.stringify(resourcesOf(dev, 'AWS::Logs::ResourcePolicy')[0]?.[1].Properties?.['PolicyDocument'])).toContain('SearchAuditLogs');
+  });
+
+  test('the master user may call the security plugin\'s API only, and runs only the mapping function', () => {
+    const admin = functionNamed(dev, 'FHIR: search domain role mapping').roleId;
+    expect(admin).toMatch(/^SearchSecurityAdmin/);
+    const statements = iamStatements(dev).filter((statement) => statement.roles.includes(admin) && statement.actions.some((action) => action.startsWith('es:')));
+    expect(statements.map((statement) => [[...statement.actions].sort(), JSON.stringify(statement.resources)])).toEqual([[['es:ESHttpGet', 'es:ESHttpPut'], expect.stringMatching(/"\/_plugins\/_security\/\*"\]\]\}\]$/)]]);
+    const users = resourcesOf(dev, 'AWS::Lambda::Function').filter(([, fn]) => JSON.stringify(fn.Properties?.['Role']).includes(admin));
+    expect(users).toHaveLength(1);
+  });
+
+  test('a custom resource maps exactly the three Lambdas\' roles to this stage\'s indexes, after the master user\'s policy exists', () => {
+    const [[, mapping] = ['', {}], ...others] = Object.entries(dev.findResources('Custom::SearchSecurity')) as [string, { Properties: Record<string, unknown>; DependsOn?: string[] }][];
+    expect(others).toEqual([]);
+    const roles = [REST_FUNCTION, GRAPHQL_FUNCTION, STREAM_FUNCTION].map((name) => ({ 'Fn::GetAtt': [functionNamed(dev, name).roleId, 'Arn'] }));
+    expect(mapping.Properties).toEqual({ ServiceToken: { 'Fn::GetAtt': [functionNamed(dev, 'FHIR: search domain role mapping').id, 'Arn'] }, IndexPrefix: 'fhir-dev', BackendRoles: roles });
+    expect(mapping.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SearchSecurityAdminDefaultPolicy/)]));
   });
 });
 

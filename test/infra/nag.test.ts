@@ -12,7 +12,7 @@ import type { LambdaEntries } from '../../infra/lambda-entries';
 import { addNagPacks } from '../../infra/nag';
 
 const fixtureEntry = join(__dirname, 'fixtures', 'handler.ts');
-const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry };
+const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry, searchSecurity: fixtureEntry };
 
 interface Report {
   readonly pluginReports: readonly {

@@ -100,8 +100,11 @@ describe('no public access', () => {
   test('the search domain sits in private subnets; its policy names the three Lambda roles and this stage\'s indexes only', () => {
     const [[, domain] = ['', {}]] = resourcesOf(template, 'AWS::OpenSearchService::Domain');
     expect(domain.Properties?.['VPCOptions']).toEqual({ SubnetIds: [expect.anything()], SecurityGroupIds: [expect.anything()] });
-    const [statement, ...others] = (domain.Properties?.['AccessPolicies'] as { Statement: { Effect: string; Principal: { AWS: unknown[] }; Resource: unknown[] }[] }).Statement;
+    const [statement, admin, ...others] = (domain.Properties?.['AccessPolicies'] as { Statement: { Effect: string; Principal: { AWS: unknown[] }; Resource: unknown[] }[] }).Statement;
     expect(others).toEqual([]);
+    // The second statement: the fine-grained access control master user, on the security API only.
+    expect(admin?.Principal.AWS).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SearchSecurityAdmin/), 'Arn'] });
+    expect(JSON.stringify(admin?.Resource)).toMatch(/domain\/fhir-dev\/_plugins\/_security\/\*"\]\]\}$/);
     const roles = [REST_FUNCTION, GRAPHQL_FUNCTION, STREAM_FUNCTION].map((name) => ({ 'Fn::GetAtt': [functionNamed(template, name).roleId, 'Arn'] }));
     expect(statement?.Principal.AWS).toEqual(expect.arrayContaining(roles));
     expect(statement?.Principal.AWS).toHaveLength(3);
@@ -157,7 +160,8 @@ describe('least privilege', () => {
 
   test('search access is scoped to the one domain', () => {
     const searchStatements = iamStatements(template).filter((statement) => statement.actions.some((action) => action.startsWith('es:')));
-    expect(searchStatements).toHaveLength(3);
+    // The three Lambdas, and the domain's master user (its security plugin API only).
+    expect(searchStatements).toHaveLength(4);
     for (const statement of searchStatements) {
       expect(JSON.stringify(statement.resources)).toMatch(/SearchDomain[0-9A-F]+/);
       expect(statement.resources).not.toContain('*');

@@ -11,7 +11,7 @@ import { FhirStack } from '../../infra/fhir-stack';
 import type { LambdaEntries } from '../../infra/lambda-entries';
 
 const fixtureEntry = join(__dirname, 'fixtures', 'handler.ts');
-const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry };
+const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry, searchSecurity: fixtureEntry };
 
 /** Cloud assemblies written by this test file, removed when it ends. */
 const outdirs: string[] = [];
