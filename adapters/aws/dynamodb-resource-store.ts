@@ -8,7 +8,7 @@
 // item. Two actions per write against DynamoDB's 100 actions per transaction make the limit
 // 50 writes per commit (maxAtomicWrites); the core answers a larger transaction bundle with
 // BUNDLE_TOO_LARGE before it gets here, and commit() refuses one too.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DynamoDBClient, TransactionCanceledException, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -19,6 +19,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { FhirError, VersionConflictError } from '../../core/errors/fhir-error';
 import type {
+  CommitOptions,
+  CreateGuard,
+  GuardClaim,
   HistoryPage,
   HistoryQuery,
   ResourceKey,
@@ -116,8 +119,16 @@ export class DynamoDbResourceStore implements ResourceStore {
     return this.call(() => this.historyQueries.run(tenant, query));
   }
 
-  async commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
+  async readGuard(tenant: string, key: string): Promise<GuardClaim | undefined> {
+    const result = await this.call(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: guardPk(tenant, key), sk: guardSk }, ConsistentRead: true })));
+    const item = result.Item;
+    if (item === undefined || typeof item['holder'] !== 'string' || typeof item['gt'] !== 'string' || typeof item['exp'] !== 'number') return undefined;
+    return { holder: item['holder'], token: item['gt'], expiresAtMs: item['exp'] };
+  }
+
+  async commit(tenant: string, writes: readonly WriteOperation[], options: CommitOptions = {}): Promise<void> {
     if (writes.length === 0) return;
+    const guards = options.guards ?? [];
     if (writes.length > this.maxAtomicWrites) {
       throw new FhirError(
         'BUNDLE_TOO_LARGE',
@@ -132,6 +143,13 @@ export class DynamoDbResourceStore implements ResourceStore {
       owners.push(group);
     }
     for (const write of writes) items.push(this.versionPut(tenant, write));
+    for (const guard of guards) items.push(this.guardPut(tenant, guard));
+    if (items.length > maxTransactionActions) {
+      throw new FhirError(
+        'BUNDLE_TOO_LARGE',
+        `One commit on DynamoDB holds at most ${maxTransactionActions} actions (TransactWriteItems); this one needs ${items.length}: two per write and one per conditional create`,
+      );
+    }
     const bytes = items.reduce((sum, item) => sum + itemBytes(item.Put?.Item ?? {}), 0);
     if (bytes > maxTransactionBytes) {
       // DynamoDB refuses a transaction whose items add up to more than 4 MB; say so plainly
@@ -176,6 +194,19 @@ export class DynamoDbResourceStore implements ResourceStore {
     return { Put: { TableName: this.tableName, Item: item, ...condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } };
   }
 
+  /**
+   * A conditional create's claim (core/interactions/create-guard.ts): put only if the stored
+   * claim is still the one the create saw, in the same transaction as the create. Not a version
+   * item, so the stream processor passes it by; `ttl` lets DynamoDB's TTL remove stale claims.
+   */
+  private guardPut(tenant: string, guard: CreateGuard): TransactItem {
+    const item = { pk: guardPk(tenant, guard.key), sk: guardSk, tn: tenant, holder: guard.claim.holder, gt: guard.claim.token, exp: guard.claim.expiresAtMs, ttl: Math.ceil(guard.claim.expiresAtMs / 1000) + 3600 };
+    const condition = guard.expected === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : { ConditionExpression: 'gt = :token', ExpressionAttributeValues: { ':token': guard.expected.token } };
+    return { Put: { TableName: this.tableName, Item: item, ...condition } };
+  }
+
   private versionPut(tenant: string, write: WriteOperation): TransactItem {
     const item: VersionItem = {
       pk: resourcePk(tenant, write.resourceType, write.id),
@@ -203,6 +234,7 @@ export class DynamoDbResourceStore implements ResourceStore {
     if (reasons.some((r) => isThrottlingReason(r.Code))) return throttled(error);
     for (const [i, reason] of reasons.entries()) {
       if (reason.Code !== 'ConditionalCheckFailed') continue;
+      if (i >= owners.length + writes.length) return new VersionConflictError('Another create with the same conditional criteria committed first', undefined);
       const owner = owners[i];
       if (owner) {
         const current = attributeText(reason.Item?.vid);
@@ -261,6 +293,13 @@ function groupByResource(writes: readonly WriteOperation[]): ResourceWrites[] {
     group.writes.push(write);
   }
   return [...groups.values()];
+}
+
+const guardSk = 'g';
+
+/** A claim's partition: `~` never occurs in a resource type, so it cannot meet a resource's key. */
+function guardPk(tenant: string, key: string): string {
+  return `${encodeURIComponent(tenant)}#~guard#${createHash('sha256').update(key).digest('hex')}`;
 }
 
 function conflict(write: WriteOperation | undefined, current: string | undefined): VersionConflictError {

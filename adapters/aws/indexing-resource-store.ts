@@ -5,6 +5,8 @@
 // only reported, because the stream processor indexes the same versions again (idempotently,
 // by version) moments later.
 import type {
+  CommitOptions,
+  GuardClaim,
   HistoryPage,
   HistoryQuery,
   ResourceKey,
@@ -61,8 +63,12 @@ export class IndexingResourceStore implements ResourceStore {
     return this.store.history(tenant, query);
   }
 
-  async commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
-    await this.store.commit(tenant, writes);
+  readGuard(tenant: string, key: string): Promise<GuardClaim | undefined> {
+    return this.store.readGuard(tenant, key);
+  }
+
+  async commit(tenant: string, writes: readonly WriteOperation[], options?: CommitOptions): Promise<void> {
+    await this.store.commit(tenant, writes, options);
     // Only the last write of each resource matters to the index; older ones would be refused.
     const latest = new Map<string, WriteOperation>();
     for (const write of writes) latest.set(`${write.resourceType}/${write.id}`, write);

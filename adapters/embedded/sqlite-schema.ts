@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS resource_current (
   resource        TEXT,
   PRIMARY KEY (tenant, resource_type, id)
 );
+
+-- Conditional creates' claims on their criteria (core/interactions/create-guard.ts), written in
+-- the same transaction as the create so that two processes sharing the file cannot both create.
+CREATE TABLE IF NOT EXISTS create_guard (
+  tenant        TEXT    NOT NULL,
+  key           TEXT    NOT NULL,
+  holder        TEXT    NOT NULL,
+  token         TEXT    NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant, key)
+);
 `;
 
 /** Connection settings; WAL does not apply to ':memory:' databases, which SQLite keeps as they are. */

@@ -7,6 +7,9 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { VersionConflictError } from '../../core/errors/fhir-error';
 import type {
+  CommitOptions,
+  CreateGuard,
+  GuardClaim,
   HistoryPage,
   HistoryQuery,
   ResourceKey,
@@ -36,9 +39,16 @@ type VersionParams = [tenant: string, resourceType: string, id: string, versionI
 type UpdateParams = [versionId: string, lastUpdated: string, lastUpdatedMs: number, deleted: number, resource: string | null, tenant: string, resourceType: string, id: string, expectedVersionId: string];
 type ReadManyRow = VersionRow & { readonly position: number };
 
+interface GuardRow {
+  readonly holder: string;
+  readonly token: string;
+  readonly expires_at_ms: number;
+}
+
 interface PendingCommit {
   readonly tenant: string;
   readonly writes: readonly WriteOperation[];
+  readonly guards: readonly CreateGuard[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -57,7 +67,9 @@ export class SqliteResourceStore implements ResourceStore {
   private readonly insertVersion: Statement<VersionParams>;
   private readonly insertCurrent: Statement<VersionParams>;
   private readonly updateCurrent: Statement<UpdateParams>;
-  private readonly commitAll: (tenant: string, writes: readonly WriteOperation[]) => void;
+  private readonly commitAll: (tenant: string, writes: readonly WriteOperation[], guards: readonly CreateGuard[]) => void;
+  private readonly selectGuard: Statement<[tenant: string, key: string], GuardRow>;
+  private readonly upsertGuard: Statement<[tenant: string, key: string, holder: string, token: string, expiresAtMs: number]>;
   private readonly commitGroup: (group: readonly PendingCommit[], failures: unknown[]) => void;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
@@ -101,17 +113,23 @@ export class SqliteResourceStore implements ResourceStore {
     );
     // IMMEDIATE takes the write lock before the version checks, so another process sharing the
     // file cannot slip a write between a check and the insert.
-    const transaction = this.db.transaction((tenant: string, writes: readonly WriteOperation[]) => {
+    this.selectGuard = this.db.prepare<[string, string], GuardRow>('SELECT holder, token, expires_at_ms FROM create_guard WHERE tenant = ? AND key = ?');
+    this.upsertGuard = this.db.prepare(
+      `INSERT INTO create_guard (tenant, key, holder, token, expires_at_ms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, key) DO UPDATE SET holder = excluded.holder, token = excluded.token, expires_at_ms = excluded.expires_at_ms`,
+    );
+    const transaction = this.db.transaction((tenant: string, writes: readonly WriteOperation[], guards: readonly CreateGuard[]) => {
+      for (const guard of guards) this.applyGuard(tenant, guard);
       for (const write of writes) this.applyWrite(tenant, write);
     });
-    this.commitAll = (tenant, writes) => transaction.immediate(tenant, writes);
+    this.commitAll = (tenant, writes, guards) => transaction.immediate(tenant, writes, guards);
     // Group commit: commits that arrive in the same turn of the event loop share one SQLite
     // transaction, hence one fsync, while each keeps its own all-or-nothing: better-sqlite3 runs
     // a transaction function called inside another as a SAVEPOINT, rolled back on its own throw.
     const group = this.db.transaction((pending: readonly PendingCommit[], failures: unknown[]) => {
       for (const [i, item] of pending.entries()) {
         try {
-          transaction(item.tenant, item.writes);
+          transaction(item.tenant, item.writes, item.guards);
         } catch (error) {
           failures[i] = error ?? new Error('commit failed');
           // SQLite rolls the whole transaction back on some errors (SQLITE_FULL, SQLITE_IOERR:
@@ -157,10 +175,11 @@ export class SqliteResourceStore implements ResourceStore {
    * Concurrent commits are grouped into one durable SQLite commit (see the constructor); the
    * promise settles only after that commit, so an acknowledged write is on disk.
    */
-  commit(tenant: string, writes: readonly WriteOperation[]): Promise<void> {
+  commit(tenant: string, writes: readonly WriteOperation[], options: CommitOptions = {}): Promise<void> {
     if (writes.length === 0) return Promise.resolve();
+    const guards = options.guards ?? [];
     return new Promise((resolve, reject) => {
-      this.pending.push({ tenant, writes, resolve, reject });
+      this.pending.push({ tenant, writes, guards, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -176,7 +195,7 @@ export class SqliteResourceStore implements ResourceStore {
     if (batch.length === 1) {
       const [only] = batch as [PendingCommit];
       try {
-        this.commitAll(only.tenant, only.writes);
+        this.commitAll(only.tenant, only.writes, only.guards);
         only.resolve();
       } catch (error) {
         only.reject(translateStorageError(error));
@@ -202,6 +221,20 @@ export class SqliteResourceStore implements ResourceStore {
     this.db.pragma('analysis_limit = 400');
     this.db.pragma('optimize');
     this.db.close();
+  }
+
+  async readGuard(tenant: string, key: string): Promise<GuardClaim | undefined> {
+    const row = this.selectGuard.get(tenant, key);
+    return row ? { holder: row.holder, token: row.token, expiresAtMs: row.expires_at_ms } : undefined;
+  }
+
+  /** Compare-and-set of a conditional create's claim, inside the commit's transaction. */
+  private applyGuard(tenant: string, guard: CreateGuard): void {
+    const stored = this.selectGuard.get(tenant, guard.key);
+    if (stored?.token !== guard.expected?.token) {
+      throw new VersionConflictError('Another create with the same conditional criteria committed first', undefined);
+    }
+    this.upsertGuard.run(tenant, guard.key, guard.claim.holder, guard.claim.token, guard.claim.expiresAtMs);
   }
 
   private applyWrite(tenant: string, write: WriteOperation): void {

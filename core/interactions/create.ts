@@ -1,8 +1,10 @@
 import type { CoreDeps } from '../core-deps';
-import { FhirError } from '../errors/fhir-error';
+import { FhirError, VersionConflictError } from '../errors/fhir-error';
+import type { CreateGuard } from '../ports/resource-store';
 import { conditionalCriteria } from '../http/fhir-url';
 import type { RequestContext } from '../request';
 import { requireResourceBody } from './body';
+import { conditionalCreateGuard } from './create-guard';
 import { assertResourceType, location } from './common';
 import { read } from './read';
 import type { InteractionResult } from './result';
@@ -20,23 +22,32 @@ export async function create(deps: CoreDeps, ctx: RequestContext, resourceType: 
   assertResourceType(deps, resourceType);
   const resource = requireResourceBody(body, resourceType);
   const ifNoneExist = options.ifNoneExist;
-  if (ifNoneExist === undefined) return createUnconditionally(deps, ctx, resourceType, resource);
+  if (ifNoneExist === undefined) return createUnconditionally(deps, ctx, resourceType, resource, deps.newId());
   return withResourceLock(deps.store, conditionalCreateLockKey(ctx.tenant, resourceType, ifNoneExist), async () => {
-    const existing = await findConditionalMatch(deps, ctx, resourceType, ifNoneExist);
-    if (existing !== undefined) {
-      // The match's address goes back as with a create (HAPI's client takes the id from it).
-      const found = await read(deps, ctx, resourceType, existing);
-      return { ...found, status: 200, location: location(ctx.baseUrl, resourceType, existing, found.version?.versionId ?? '') };
+    // Another process may create with the same criteria at the same moment: its claim makes one
+    // of the two commits fail, and the loser searches again (create-guard.ts).
+    for (let attempt = 1; ; attempt += 1) {
+      const existing = await findConditionalMatch(deps, ctx, resourceType, ifNoneExist);
+      const id = deps.newId();
+      const decision = existing !== undefined ? { match: existing } : await conditionalCreateGuard(deps, ctx, resourceType, ifNoneExist, id);
+      if ('match' in decision) {
+        // The match's address goes back as with a create (HAPI's client takes the id from it).
+        const found = await read(deps, ctx, resourceType, decision.match);
+        return { ...found, status: 200, location: location(ctx.baseUrl, resourceType, decision.match, found.version?.versionId ?? '') };
+      }
+      try {
+        return await createUnconditionally(deps, ctx, resourceType, resource, id, decision.guard);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= 5) throw error;
+      }
     }
-    return createUnconditionally(deps, ctx, resourceType, resource);
   });
 }
 
-async function createUnconditionally(deps: CoreDeps, ctx: RequestContext, resourceType: string, resource: ReturnType<typeof requireResourceBody>): Promise<InteractionResult> {
-  // The server assigns the id; an id in the body is ignored (http.html#create).
-  const id = deps.newId();
+/** The server assigns the id; an id in the body is ignored (http.html#create). */
+async function createUnconditionally(deps: CoreDeps, ctx: RequestContext, resourceType: string, resource: ReturnType<typeof requireResourceBody>, id: string, guard?: CreateGuard): Promise<InteractionResult> {
   const write = prepareWrite(deps, ctx, { resourceType, id, current: undefined, resource });
-  await commitWrites(deps, ctx, [write]);
+  await commitWrites(deps, ctx, [write], guard !== undefined ? [guard] : []);
   const stored = write.operation.resource;
   return {
     status: 201,

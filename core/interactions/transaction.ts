@@ -4,7 +4,7 @@ import { isJsonObject, type Bundle, type BundleEntry, type JsonValue, type Resou
 import { applyFhirPathPatch } from '../patch/fhirpath-patch';
 import { applyJsonPatch } from '../patch/json-patch';
 import { bundleReferenceKey } from '../http/fhir-url';
-import type { StoredVersion } from '../ports/resource-store';
+import type { CreateGuard, StoredVersion } from '../ports/resource-store';
 import type { RequestContext } from '../request';
 import { bodyOf, batch } from './batch';
 import { requireResourceBody } from './body';
@@ -12,6 +12,7 @@ import { entryRequestField, parseEntryRequest, type EntryRequest } from './bundl
 import type { SubRequestHandler } from './bundle';
 import { assertResourceType, assertValidId, etagOf, location, parseEtag } from './common';
 import { findConditionalMatch } from './create';
+import { conditionalCreateGuard } from './create-guard';
 import { conditionalCreateLockKey, withResourceLocks } from './write-lock';
 import { commitWrites, prepareWrite, type PreparedWrite } from './write-path';
 
@@ -24,6 +25,8 @@ interface Plan {
   readonly id: string;
   resource?: Resource;
   write?: PreparedWrite;
+  /** A conditional create's claim on its criteria, committed with the transaction (create-guard.ts). */
+  guard?: CreateGuard;
 }
 
 /** Processing order of a transaction (http.html#trules): DELETE, POST, PUT/PATCH, then GET. */
@@ -89,7 +92,7 @@ async function transactionOnce(deps: CoreDeps, ctx: RequestContext, entries: rea
     await inEntry(plan.request.index, () => { plan.write = prepare(deps, ctx, plan, currents[i], now); });
   }
   // A VersionConflictError goes up to transaction(), which plans again or answers 409.
-  await commitWrites(deps, ctx, ordered.map((i) => (writes[i] as Plan).write as PreparedWrite));
+  await commitWrites(deps, ctx, ordered.map((i) => (writes[i] as Plan).write as PreparedWrite), [...new Map(writes.flatMap((plan) => (plan.guard !== undefined ? [[plan.guard.key, plan.guard] as const] : [])).reverse()).values()]);
 
   const reads = plans.filter((p) => p.action === 'read');
   const readResults = reads.length > 0 ? await batch(ctx, reads.map((p) => p.request.entry), handle) : undefined;
@@ -125,9 +128,12 @@ async function planEntry(deps: CoreDeps, ctx: RequestContext, request: EntryRequ
       deps.access.assertAllowed(ctx, 'create', type);
       const body = requireResourceBody(resource, type);
       const ifNoneExist = entryRequestField(request.entry, 'ifNoneExist');
-      const existing = ifNoneExist !== undefined ? await findConditionalMatch(deps, ctx, type, ifNoneExist) : undefined;
-      if (existing !== undefined) return { request, action: 'noop-create', resourceType: type, id: existing };
-      return { request, action: 'create', resourceType: type, id: deps.newId(), resource: body };
+      const id = deps.newId();
+      if (ifNoneExist === undefined) return { request, action: 'create', resourceType: type, id, resource: body };
+      const existing = await findConditionalMatch(deps, ctx, type, ifNoneExist);
+      const decision = existing !== undefined ? { match: existing } : await conditionalCreateGuard(deps, ctx, type, ifNoneExist, id);
+      if ('match' in decision) return { request, action: 'noop-create', resourceType: type, id: decision.match };
+      return { request, action: 'create', resourceType: type, id, resource: body, guard: decision.guard };
     }
     case 'PUT': {
       deps.access.assertAllowed(ctx, 'update', type);

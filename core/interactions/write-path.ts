@@ -2,7 +2,7 @@ import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
 import type { Resource } from '../fhir-types';
 import type { ChangeAction, ResourceChange } from '../ports/change-feed';
-import type { StoredVersion, WriteOperation } from '../ports/resource-store';
+import type { CreateGuard, StoredVersion, WriteOperation } from '../ports/resource-store';
 import type { RequestContext } from '../request';
 import { prepareSubscription } from '../subscriptions/subscription-rules';
 import { offloadBinaryData, withoutBinaryData } from './binary-content';
@@ -70,14 +70,14 @@ export function prepareTrustedWrite(deps: CoreDeps, tenant: string, intent: Writ
 }
 
 /** Commits atomically, then publishes the committed changes (DESIGN.md: ChangeFeed, after commit). */
-export async function commitWrites(deps: CoreDeps, ctx: RequestContext, writes: readonly PreparedWrite[]): Promise<void> {
+export async function commitWrites(deps: CoreDeps, ctx: RequestContext, writes: readonly PreparedWrite[], guards: readonly CreateGuard[] = []): Promise<void> {
   if (writes.length === 0) return;
   // Binary content goes to the BinaryStore first (binary-content.ts); a failed commit leaves an
   // unreferenced object behind, never a resource without its content.
   const operations = await Promise.all(writes.map(async (w) => (
     w.operation.resource?.resourceType === 'Binary' ? { ...w.operation, resource: await offloadBinaryData(deps, ctx, w.operation.resource) } : w.operation
   )));
-  await deps.store.commit(ctx.tenant, operations);
+  await deps.store.commit(ctx.tenant, operations, guards.length > 0 ? { guards } : undefined);
   try {
     await deps.changeFeed.publish(writes.map((w) => w.change));
   } catch (error) {

@@ -65,6 +65,32 @@ export interface ResourceKey {
 }
 
 /**
+ * The claim a conditional create holds on its criteria (http.html#ccreate; issue 16,
+ * "Concurrency"): written in the same atomic commit as the create, so that of several processes
+ * creating with the same criteria at once exactly one commits. Claims expire: once the search
+ * index shows the created resource, the search is the authority again.
+ */
+export interface GuardClaim {
+  /** `Type/id` of the resource the claim was written with. */
+  readonly holder: string;
+  /** Unique per claim written: what a later commit compares against. */
+  readonly token: string;
+  readonly expiresAtMs: number;
+}
+
+export interface CreateGuard {
+  /** The normalized criteria (write-lock.ts conditionalCreateLockKey). */
+  readonly key: string;
+  /** The claim the create saw (undefined: none). If the stored claim differs at commit time, the commit fails with VersionConflictError. */
+  readonly expected: GuardClaim | undefined;
+  readonly claim: GuardClaim;
+}
+
+export interface CommitOptions {
+  readonly guards?: readonly CreateGuard[];
+}
+
+/**
  * The system of record (DESIGN.md: Ports). Every implementation passes
  * test/contract/resource-store-contract.ts.
  */
@@ -79,8 +105,11 @@ export interface ResourceStore {
   history(tenant: string, query: HistoryQuery): Promise<HistoryPage>;
   /**
    * Writes all operations atomically or none. Throws VersionConflictError when any
-   * `expectedVersionId` does not match the stored current version.
+   * `expectedVersionId` does not match the stored current version, or any guard's stored claim
+   * is not the one it expected (then nothing is written either).
    */
-  commit(tenant: string, writes: readonly WriteOperation[]): Promise<void>;
+  commit(tenant: string, writes: readonly WriteOperation[], options?: CommitOptions): Promise<void>;
+  /** The stored claim on conditional-create criteria, expired or not; undefined if none. */
+  readGuard(tenant: string, key: string): Promise<GuardClaim | undefined>;
   close(): Promise<void>;
 }

@@ -34,6 +34,7 @@ export function describeResourceStoreContract(
     describeCommitContract(ctx);
     describeHistoryContract(ctx);
     describeTenancyContract(ctx);
+    describeGuardContract(ctx);
   });
 }
 
@@ -256,6 +257,52 @@ function describeTenancyContract(ctx: () => ContractContext): void {
     test('a malformed history cursor is rejected with a FhirError', async () => {
       const { store, tenant } = ctx();
       await expect(store.history(tenant, { count: 10, cursor: 'not-a-cursor!' })).rejects.toBeInstanceOf(FhirError);
+    });
+  });
+}
+
+/** Conditional-create claims (core/interactions/create-guard.ts): compare-and-set, atomic with the writes. */
+function describeGuardContract(ctx: () => ContractContext): void {
+  describe('conditional-create guards', () => {
+    const create = (id: string): WriteOperation => ({
+      resourceType: 'Patient', id, expectedVersionId: null, versionId: '1', lastUpdated: '2024-05-01T00:00:00.000Z',
+      resource: patient(id, '1', '2024-05-01T00:00:00.000Z'), index: [],
+    });
+    const claim = (holder: string, token: string): { holder: string; token: string; expiresAtMs: number } => ({ holder, token, expiresAtMs: 1_900_000_000_000 });
+
+    test('a first claim commits with its create and reads back', async () => {
+      const { store, tenant } = ctx();
+      expect(await store.readGuard(tenant, 'Patient?identifier=a|1')).toBeUndefined();
+      await store.commit(tenant, [create('g1')], { guards: [{ key: 'Patient?identifier=a|1', expected: undefined, claim: claim('Patient/g1', 't1') }] });
+      expect(await store.readGuard(tenant, 'Patient?identifier=a|1')).toEqual(claim('Patient/g1', 't1'));
+      expect(label(await store.read(tenant, 'Patient', 'g1'))).toBe('Patient/g1/_history/1');
+    });
+
+    test('of two creates that saw no claim, the second is a VersionConflictError and writes nothing', async () => {
+      const { store, tenant } = ctx();
+      const key = 'Patient?identifier=a|2';
+      await store.commit(tenant, [create('first')], { guards: [{ key, expected: undefined, claim: claim('Patient/first', 't1') }] });
+      await expect(store.commit(tenant, [create('second')], { guards: [{ key, expected: undefined, claim: claim('Patient/second', 't2') }] })).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store.read(tenant, 'Patient', 'second')).toBeUndefined();
+      expect((await store.readGuard(tenant, key))?.holder).toBe('Patient/first');
+    });
+
+    test('a claim is replaced only by a commit that saw it', async () => {
+      const { store, tenant } = ctx();
+      const key = 'Patient?identifier=a|3';
+      await store.commit(tenant, [create('old')], { guards: [{ key, expected: undefined, claim: claim('Patient/old', 't1') }] });
+      await expect(store.commit(tenant, [create('stale')], { guards: [{ key, expected: claim('Patient/other', 'tx'), claim: claim('Patient/stale', 't2') }] })).rejects.toBeInstanceOf(VersionConflictError);
+      await store.commit(tenant, [create('new')], { guards: [{ key, expected: claim('Patient/old', 't1'), claim: claim('Patient/new', 't3') }] });
+      expect((await store.readGuard(tenant, key))?.token).toBe('t3');
+      expect(await store.read(tenant, 'Patient', 'stale')).toBeUndefined();
+    });
+
+    test('claims are per tenant', async () => {
+      const { store, tenant, otherTenant } = ctx();
+      const key = 'Patient?identifier=a|4';
+      await store.commit(tenant, [create('mine')], { guards: [{ key, expected: undefined, claim: claim('Patient/mine', 't1') }] });
+      expect(await store.readGuard(otherTenant, key)).toBeUndefined();
+      await store.commit(otherTenant, [create('theirs')], { guards: [{ key, expected: undefined, claim: claim('Patient/theirs', 't2') }] });
     });
   });
 }

@@ -46,7 +46,8 @@ function countingStore(store: ResourceStore, counts: ReadCounts): ResourceStore 
       return store.vread(tenant, type, id, versionId);
     },
     history: (tenant, query) => store.history(tenant, query),
-    commit: (tenant, writes) => store.commit(tenant, writes),
+    commit: (tenant, writes, options) => store.commit(tenant, writes, options),
+    readGuard: (tenant, key) => store.readGuard(tenant, key),
     close: () => store.close(),
   };
 }

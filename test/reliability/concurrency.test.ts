@@ -1,6 +1,10 @@
 // Concurrency on the local home over real HTTP (issue 16, "Concurrency"): concurrent transactions
 // over overlapping resources are each all-or-nothing and the final state equals a serial order;
 // concurrent conditional creates with the same criteria create at most one resource.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../http/local-server';
 
 const marked = (id: string, marker: string): Record<string, unknown> => ({ resourceType: 'Patient', id, identifier: [{ system: 'urn:marker', value: marker }] });
@@ -64,5 +68,62 @@ describe('concurrent writers', () => {
     expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
     const found = await server.request('/Patient?identifier=urn:once-tx|1&_total=accurate');
     expect(found.json.total).toBe(1);
+  });
+});
+
+// Two server processes on one database file (issue 16: "at most one resource is created, on both
+// homes"): the per-process lock cannot see the other process; the claim committed with the
+// create (core/interactions/create-guard.ts) can.
+describe('two processes on one SQLite file', () => {
+  const child = join(__dirname, 'crash-server-child.ts');
+  let dataDir: string;
+  let processes: ChildProcessWithoutNullStreams[] = [];
+  let bases: string[] = [];
+
+  const start = (): Promise<{ proc: ChildProcessWithoutNullStreams; base: string }> =>
+    new Promise((resolve, reject) => {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      proc.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const port = /port (\d+)/.exec(out)?.[1];
+        if (port !== undefined) resolve({ proc, base: `http://127.0.0.1:${port}/fhir` });
+      });
+      proc.once('exit', (code) => reject(new Error(`the server exited (${String(code)})`)));
+    });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fhir-two-processes-'));
+    // One after the other: the first creates the schema.
+    const first = await start();
+    const second = await start();
+    processes = [first.proc, second.proc];
+    bases = [first.base, second.base];
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(processes.map((proc) => new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    })));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('30 conditional creates with the same criteria over two processes create one resource', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async (_, n) => {
+        const response = await fetch(`${bases[n % 2] ?? ''}/Patient`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/fhir+json', 'if-none-exist': 'identifier=urn:two-processes|1' },
+          body: JSON.stringify({ resourceType: 'Patient', identifier: [{ system: 'urn:two-processes', value: '1' }] }),
+        });
+        return { status: response.status, id: ((await response.json()) as { id?: string }).id };
+      }),
+    );
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status !== 201 && answer.status !== 200)).toEqual([]);
+    expect(new Set(answers.map((answer) => answer.id)).size).toBe(1);
+    const found = (await (await fetch(`${bases[1] ?? ''}/Patient?identifier=urn:two-processes|1&_total=accurate`)).json()) as { total: number };
+    expect(found.total).toBe(1);
   });
 });
