@@ -2,7 +2,8 @@
 # `npm run test:aws`: starts moto and OpenSearch (services/start.sh), runs the AWS adapter
 # suites under test/aws with the engines required (a missing engine fails instead of
 # skipping), then the HTTP-level suites against the AWS home (`npm run start:aws`, issue 9:
-# the HAPI client + validator suite and the conformance corpus), stops the services it
+# the HAPI client + validator suite, the conformance corpus, the authorization matrix and
+# newman; `npm test` runs the same suites against the local home), stops the services it
 # started, and exits non-zero if any jest run failed.
 # Extra arguments go to the first jest run, e.g. `npm run test:aws -- -t 'history'`.
 set -uo pipefail
@@ -16,7 +17,7 @@ echo "[test:aws] jest exit code $rc (AWS adapter suites)" >&2
 
 start=$SECONDS
 FHIR_TEST_HOME=aws AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
-  npx jest --runInBand test/hapi test/conformance
+  npx jest --runInBand test/hapi test/conformance test/auth/authorization-matrix.test.ts test/postman
 home_rc=$?
 echo "[test:aws] jest exit code $home_rc (HTTP suites on the AWS home, $(( SECONDS - start ))s)" >&2
 (( rc != 0 )) && exit $rc

@@ -7,7 +7,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
-import { createDevIssuer, createLocalVerifier, DEV_CLIENT_ID, DEV_USER_POOL_ID, type DevIssuer } from '../adapters/auth/dev-issuer';
+import { createDevIssuer, createLocalVerifier, DEV_CLIENT_ID, DEV_ISSUER, DEV_USER_POOL_ID, type DevIssuer } from '../adapters/auth/dev-issuer';
 import { ensureResourceTable } from '../adapters/aws/dynamodb-table';
 import type { FrontDoor } from '../core/http/front-door';
 import type { TokenVerifier } from '../core/ports/token-verifier';
@@ -33,6 +33,10 @@ export async function createAwsHome(home: AwsHomeConfig, env: Readonly<Record<st
   const config = parseAwsConfig({
     FHIR_COGNITO_USER_POOL_ID: DEV_USER_POOL_ID,
     FHIR_COGNITO_CLIENT_ID: DEV_CLIENT_ID,
+    // SMART mode: the dev issuer is the authorization server (its keys are pinned below).
+    FHIR_SMART_ISSUER: DEV_ISSUER,
+    FHIR_SMART_AUDIENCE: DEV_CLIENT_ID,
+    FHIR_SMART_JWKS_URI: `${DEV_ISSUER}/.well-known/jwks.json`,
     FHIR_OPENSEARCH_SIGV4: 'false',
     ...env,
     FHIR_BINARY_BUCKET: home.FHIR_BINARY_BUCKET,

@@ -93,6 +93,14 @@ export function parseAwsConfig(env: Readonly<Record<string, string | undefined>>
 
 export const AWS_SERVER_INFO: ServerInfo = SERVER_INFO;
 
+/**
+ * GraphQL on AWS is AppSync's endpoint (DESIGN.md: GraphQL): AppSync checks the token before any
+ * resolver runs and shapes errors itself, so these differ from the local /graphql (issue 9,
+ * "Both homes over HTTP": a difference between the homes is stated here or it is a defect).
+ */
+export const APPSYNC_GRAPHQL_LIMITATION =
+  'GraphQL is served by AppSync: a request without a valid token is refused by AppSync itself (401 UnauthorizedException, with no WWW-Authenticate challenge and no OperationOutcome), and a resolver error carries its status and OperationOutcome in errorInfo instead of extensions.';
+
 export interface AwsApp {
   readonly config: AwsConfig;
   readonly deps: CoreDeps;
@@ -148,6 +156,7 @@ export function createAwsApp(config: AwsConfig, log: Logger = createLogger(confi
       'History at type and system level gives no Bundle.total, and may miss a write of the last moments (DynamoDB index lag).',
       `Chained and _has searches are refused when their inner search matches more than ${maxInnerMatches} resources.`,
       'Subscribers receive changes at least once (stream retries may repeat one).',
+      APPSYNC_GRAPHQL_LIMITATION,
       ...(config.FHIR_OPENSEARCH_ENDPOINT ? [] : ['Search is not available: no OpenSearch domain is configured.']),
     ],
   };

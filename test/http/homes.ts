@@ -13,6 +13,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDevIssuer, type DevTokenInput } from '../../adapters/auth/dev-issuer';
 import { dynamoDbClient } from '../aws/support/clients';
 import { readEngines } from '../aws/support/engines';
+import { fhirRequest, type FhirFetchInit, type FhirResponseView } from './local-server';
 
 export type HomeName = 'local' | 'aws';
 
@@ -22,6 +23,10 @@ export interface RunningHome {
   readonly base: string;
   /** A token from the home's dev issuer. */
   token(input: DevTokenInput): string;
+  /** fetch against the FHIR base with JSON defaults (as TestServer.request). */
+  request(path: string, init?: FhirFetchInit): Promise<FhirResponseView>;
+  /** The GraphQL endpoint: /graphql on the local server, AppSync's on the AWS home. */
+  readonly graphqlUrl: string;
   stop(): Promise<void>;
 }
 
@@ -68,7 +73,8 @@ function waitForListening(child: ChildProcess, name: HomeName, timeoutMs: number
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         child.stdout?.off('data', onData);
-        resolve(match[1]);
+        // With multi-tenancy the server names the tenant root ([base]/tenant/<tenantId>).
+        resolve(match[1].replace(/\/tenant\/<tenantId>$/, ''));
       }
     };
     const onExit = (code: number | null): void => fail(new Error(`the ${name} home exited (${code}) before listening`));
@@ -111,6 +117,8 @@ export async function startHome(name: HomeName, env: Record<string, string> = {}
     name,
     base,
     token: (input) => issuer.mint(input),
+    request: (path, init) => fhirRequest(base, path, init),
+    graphqlUrl: `${new URL(base).origin}/graphql`,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -122,4 +130,11 @@ export async function startHome(name: HomeName, env: Record<string, string> = {}
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What the home's CapabilityStatement says of its limits (rest[0].documentation; wiring/aws.ts). */
+export async function documentedLimits(home: RunningHome): Promise<string> {
+  const metadata = await home.request('/metadata');
+  const rest = metadata.json['rest'] as { documentation?: string }[] | undefined;
+  return rest?.[0]?.documentation ?? '';
 }

@@ -43,29 +43,32 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     running,
     base,
     dataDir,
-    request: async (path, init = {}) => {
-      const url = path.startsWith('http') ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`;
-      const headers: Record<string, string> = { accept: 'application/fhir+json', ...init.headers };
-      let body: string | undefined = init.rawBody;
-      if (init.body !== undefined) {
-        body = JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/fhir+json';
-      }
-      const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
-      const text = await response.text();
-      let json: Record<string, unknown> = {};
-      try {
-        json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      } catch {
-        json = {};
-      }
-      return { status: response.status, headers: response.headers, text, json };
-    },
+    request: (path, init) => fhirRequest(base, path, init),
     stop: async () => {
       await running.close();
       if (env['FHIR_DATA_DIR'] === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** fetch against a FHIR base (an absolute URL is used as is) with JSON defaults. */
+export async function fhirRequest(base: string, path: string, init: FhirFetchInit = {}): Promise<FhirResponseView> {
+  const url = path.startsWith('http') ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`;
+  const headers: Record<string, string> = { accept: 'application/fhir+json', ...init.headers };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/fhir+json';
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    json = {};
+  }
+  return { status: response.status, headers: response.headers, text, json };
 }
 
 export function issueOf(json: Record<string, unknown>): { code?: string; diagnostics?: string; expression?: string[] } {

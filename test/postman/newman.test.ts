@@ -1,10 +1,10 @@
 // Issue 15: the Postman collection under postman/ runs with newman (Postman's own runner, from
-// npm) against a fresh local server, and every assertion in it passes.
+// npm) against a freshly started home, and every assertion in it passes: the local home in
+// `npm test`, the AWS home (`npm run start:aws`) in `npm run test:aws` (issue 9, "Both homes").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import newman, { type NewmanRunSummary } from 'newman';
-import { attachGraphqlWebSocket, type GraphqlWebSocket } from '../../resolvers/subscriptions/websocket';
-import { startTestServer, type TestServer } from '../http/local-server';
+import { homeUnderTest, startHome, type RunningHome } from '../http/homes';
 
 const POSTMAN = join(__dirname, '..', '..', 'postman');
 
@@ -21,16 +21,14 @@ function requestsOf(items: readonly CollectionItem[]): CollectionItem[] {
   return items.flatMap((item) => (item.item !== undefined ? requestsOf(item.item) : [item]));
 }
 
-let server: TestServer;
-let sockets: GraphqlWebSocket;
+const home = homeUnderTest();
+let server: RunningHome;
 beforeAll(async () => {
-  server = await startTestServer({ FHIR_AUTH_MODE: 'cognito' });
-  sockets = attachGraphqlWebSocket(server.running.server, () => server.running.app);
-});
+  server = await startHome(home, { FHIR_AUTH_MODE: 'cognito' });
+}, 120_000);
 afterAll(async () => {
-  await sockets.close();
-  await server.stop();
-});
+  await server?.stop();
+}, 30_000);
 
 test('the collection is Postman v2.1 and every request has a test script with assertions', () => {
   const requests = requestsOf(collection.item);
@@ -43,9 +41,8 @@ test('the collection is Postman v2.1 and every request has a test script with as
   }
 });
 
-test('newman runs the whole collection against the local server with every assertion passing', async () => {
-  const token = server.running.app.devIssuer?.mint({ groups: ['practitioner'] }) ?? '';
-  const origin = new URL(server.base).origin;
+test(`newman runs the whole collection against the ${home} home with every assertion passing`, async () => {
+  const token = server.token({ groups: ['practitioner'] });
 
   const summary = await new Promise<NewmanRunSummary>((resolve, reject) => {
     newman.run(
@@ -54,7 +51,7 @@ test('newman runs the whole collection against the local server with every asser
         environment: join(POSTMAN, 'local.postman_environment.json'),
         envVar: [
           { key: 'baseUrl', value: server.base },
-          { key: 'graphqlUrl', value: `${origin}/graphql` },
+          { key: 'graphqlUrl', value: server.graphqlUrl },
           { key: 'token', value: token },
         ],
         reporters: [],
