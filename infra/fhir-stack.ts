@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { schemaSdl } from '../resolvers/schema/load';
 import type { InfraConfig } from './config';
@@ -100,8 +100,14 @@ export class FhirStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
     new CfnOutput(this, 'AppClientId', { value: users.appClient.userPoolClientId });
     if (props.consoleAssetsDirectory !== undefined) {
-      const webConsole = new WebConsole(this, 'Console', { assetsDirectory: props.consoleAssetsDirectory, restApiUrl: rest.api.url, graphqlUrl: graphql.api.graphqlUrl, retainData, accessLogs: binaries.accessLogs });
-      new CfnOutput(this, 'ConsoleUrl', { value: `https://${webConsole.distribution.distributionDomainName}/`, description: 'Web console (sign in with a Cognito ID token)' });
+      const hosted = users.hostedSignIn;
+      const whenHosted = (value: string): string => Fn.conditionIf(hosted.enabled.logicalId, value, '').toString();
+      const webConsole = new WebConsole(this, 'Console', {
+        assetsDirectory: props.consoleAssetsDirectory, restApiUrl: rest.api.url, graphqlUrl: graphql.api.graphqlUrl, retainData, accessLogs: binaries.accessLogs,
+        // The console's redirect URL is the first of HostedUiCallbackUrls (deploy with the ConsoleUrl there).
+        hostedSignIn: { domain: whenHosted(hosted.baseUrl), clientId: users.appClient.userPoolClientId, redirectUri: whenHosted(Fn.select(0, hosted.callbackUrls.valueAsList)), logoutUri: whenHosted(Fn.select(0, hosted.logoutUrls.valueAsList)) },
+      });
+      new CfnOutput(this, 'ConsoleUrl', { value: `https://${webConsole.distribution.distributionDomainName}/`, description: 'Web console (Cognito hosted sign-in when HostedUiCallbackUrls starts with this URL)' });
     }
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: processor.deadLetterQueue.queueUrl, description: 'Stream batches that failed every retry' });
   }

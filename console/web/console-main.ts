@@ -11,6 +11,7 @@ import { resourceTypesPage } from './resource-types';
 import { searchPage } from './search-page';
 import { clearSession, loadSession, pageConfig } from './session';
 import { signInPage } from './sign-in';
+import { completeHostedSignIn, hostedSignInConfig, hostedSignOutUrl } from './hosted-sign-in';
 
 const TYPE = /^[A-Z][A-Za-z]+$/;
 
@@ -25,12 +26,17 @@ function showSession(): void {
   const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
   out.addEventListener('click', () => {
     clearSession();
-    location.hash = '#/sign-in';
+    // With hosted sign-in, Cognito's session ends too (its /logout), when the stack allows a logout URL.
+    void hostedSignInConfig().then((hosted) => {
+      const logout = hosted === undefined ? undefined : hostedSignOutUrl(hosted);
+      if (logout === undefined) location.hash = '#/sign-in';
+      else location.assign(logout);
+    });
   });
   render(element, `Signed in as ${session.label} `, out);
 }
 
-async function route(main: HTMLElement): Promise<void> {
+async function route(main: HTMLElement, problem?: string): Promise<void> {
   stopLive();
   stopExportPolling();
   showSession();
@@ -39,10 +45,9 @@ async function route(main: HTMLElement): Promise<void> {
   const parts = path.split('/').filter((part) => part !== '').map(decodeURIComponent);
   const needsToken = pageConfig().authMode !== 'none' && loadSession() === undefined;
   if (parts[0] === 'sign-in' || (needsToken && hash !== 'sign-in')) {
-    signInPage(main, () => {
+    return signInPage(main, () => {
       location.hash = '#/';
-    });
-    return;
+    }, problem);
   }
   const [type, id, action] = parts;
   if (type === undefined) return resourceTypesPage(main);
@@ -61,16 +66,19 @@ async function route(main: HTMLElement): Promise<void> {
 function start(): void {
   const main = document.getElementById('app');
   if (main === null) return;
-  const go = (): void => {
-    route(main)
+  const go = (problem?: string): void => {
+    route(main, problem)
       // Keyboard users start at the new page; a page that focused its first control keeps it.
       .then(() => {
         if (!main.contains(document.activeElement) || document.activeElement === main) main.focus({ preventScroll: true });
       })
       .catch((error: unknown) => render(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))));
   };
-  window.addEventListener('hashchange', go);
-  go();
+  window.addEventListener('hashchange', () => go());
+  // Back from Cognito's hosted UI with ?code=: finish the sign-in before the first page.
+  completeHostedSignIn()
+    .then(() => go())
+    .catch((error: unknown) => go(error instanceof Error ? error.message : String(error)));
 }
 
 start();

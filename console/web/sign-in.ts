@@ -1,6 +1,8 @@
-// Sign-in: locally a token from the dev issuer (POST /console/dev-token, loopback only); where
-// that is not offered (a deployed stage), paste a token from Cognito's hosted UI.
+// Sign-in: locally a token from the dev issuer (POST /console/dev-token, loopback only); on a
+// deployed stage Cognito's hosted UI (code + PKCE, hosted-sign-in.ts) when the stack has callback
+// URLs, and pasting a token otherwise.
 import { h, render } from './dom';
+import { hostedSignInConfig, startHostedSignIn } from './hosted-sign-in';
 import { pageConfig, saveSession } from './session';
 
 const DEFAULT_SCOPES = 'user/*.cruds';
@@ -9,19 +11,35 @@ function field(label: string, control: HTMLElement, hint?: string): HTMLElement 
   return h('label', { class: 'field' }, h('span', {}, label), control, hint === undefined ? null : h('small', {}, hint));
 }
 
-export function signInPage(main: HTMLElement, done: () => void): void {
+/** `problem` is why the last sign-in failed, e.g. a refused token exchange. */
+export async function signInPage(main: HTMLElement, done: () => void, problem?: string): Promise<void> {
   const config = pageConfig();
   const groups = (document.body.dataset['groups'] ?? '').split(',').filter((group) => group !== '');
-  const error = h('p', { class: 'error', role: 'alert' });
+  const error = h('p', { class: 'error', role: 'alert' }, problem ?? '');
   if (!config.devTokens) {
     const token = h('textarea', { id: 'token', rows: 4, required: true, 'aria-label': 'Token' });
-    const form = h('form', { class: 'sign-in' }, field('Bearer token (an ID token from Cognito, or `npm run token`)', token), error, h('button', { type: 'submit' }, 'Use this token'));
+    const form = h('form', { class: 'sign-in' }, field('Bearer token (an ID token from Cognito, or `npm run token`)', token), h('button', { type: 'submit' }, 'Use this token'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       saveSession({ token: token.value.trim(), label: 'pasted token', expiresAt: Date.now() + 3600_000 });
       done();
     });
-    render(main, h('h1', {}, 'Sign in'), config.authMode === 'none' ? h('p', {}, 'Authentication is off on this server: no token is needed.') : form);
+    if (config.authMode === 'none') {
+      render(main, h('h1', {}, 'Sign in'), h('p', {}, 'Authentication is off on this server: no token is needed.'));
+      return;
+    }
+    const hosted = await hostedSignInConfig();
+    if (hosted === undefined) {
+      render(main, h('h1', {}, 'Sign in'), error, form);
+      return;
+    }
+    const go = h('button', { type: 'button', id: 'hosted-sign-in' }, 'Sign in with Cognito');
+    go.addEventListener('click', () => {
+      startHostedSignIn(hosted).catch((failure: unknown) => { error.textContent = `Sign-in failed: ${failure instanceof Error ? failure.message : String(failure)}`; });
+    });
+    render(main, h('h1', {}, 'Sign in'), h('p', {}, 'Sign in with your user of this stack\'s Cognito user pool. The token is kept in this browser and shared with the GraphQL IDE.'), error, h('p', {}, go),
+      h('details', {}, h('summary', {}, 'Or paste a token'), form));
+    go.focus();
     return;
   }
   const smart = config.authMode === 'smart';

@@ -28,6 +28,10 @@ export const HOSTED_UI_PARAMETERS = {
 export class HostedSignIn extends Construct {
   /** True when the stack was deployed with callback URLs. */
   readonly enabled: CfnCondition;
+  /** The hosted sign-in base URL (meaningful only under `enabled`). */
+  readonly baseUrl: string;
+  readonly callbackUrls: CfnParameter;
+  readonly logoutUrls: CfnParameter;
 
   constructor(scope: Construct, id: string, props: HostedSignInProps) {
     super(scope, id);
@@ -60,8 +64,11 @@ export class HostedSignIn extends Construct {
     const prefix = Fn.join('-', ['fhir', props.stage, Aws.ACCOUNT_ID]);
     const domain = new cognito.CfnUserPoolDomain(this, 'Domain', { domain: prefix, userPoolId: props.userPool.userPoolId });
     domain.cfnOptions.condition = this.enabled;
+    this.callbackUrls = callbackUrls;
+    this.logoutUrls = logoutUrls;
+    this.baseUrl = Fn.join('', ['https://', prefix, '.auth.', Aws.REGION, '.amazoncognito.com']);
     const output = new CfnOutput(this, 'HostedUiDomain', {
-      value: Fn.join('', ['https://', prefix, '.auth.', Aws.REGION, '.amazoncognito.com']),
+      value: this.baseUrl,
       description: 'Hosted sign-in base URL (/oauth2/authorize, /oauth2/token, /logout)',
     });
     output.condition = this.enabled;

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildConsoleAssetsSync, writeConsoleAssets } from '../../console/build';
+import { HOSTED_SIGN_IN_CONFIG_FILE, parseHostedSignInConfig } from '../../console/hosted-sign-in-config';
+import { HOSTED_UI_PARAMETERS } from '../../infra/constructs/hosted-sign-in';
+import { TemplateResolver } from './support/resolve-template';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 
 let assets: string;
@@ -70,7 +73,7 @@ function filesUnder(directory: string): string[] {
 
 test('the deployment ships the bundled console and an index.html that loads only its own scripts', () => {
   const [deployment] = resourcesOf(synthesized.template, 'Custom::CDKBucketDeployment');
-  expect((deployment?.[1].Properties?.['SourceObjectKeys'] as unknown[]).length).toBe(3);
+  expect((deployment?.[1].Properties?.['SourceObjectKeys'] as unknown[]).length).toBe(4);
   expect(readdirSync(assets).sort()).toEqual(['console.css', 'console.js', 'graphiql.css', 'graphiql.js']);
   // Source.data writes index.html into the cloud assembly as an asset the deployment copies.
   const index = filesUnder(synthesized.outdir).map((file) => readFileSync(file)).find((bytes) => bytes.includes('<title>FHIR console</title>'));
@@ -79,4 +82,56 @@ test('the deployment ships the bundled console and an index.html that loads only
   expect(scripts).toEqual(['./console.js']);
   expect(html).not.toMatch(/<script>(?!<\/script>)/);
   expect(html).toContain('data-dev-tokens="false"');
+  expect(html).toContain('data-hosted-sign-in="true"');
+});
+
+/**
+ * console-config.json as the deployment writes it to the bucket for given stack parameters: the
+ * asset's markers replaced by the deployment's SourceMarkers, resolved as CloudFormation would.
+ */
+function deployedConsoleConfig(parameters: Record<string, string>): unknown {
+  const resolver = new TemplateResolver(synthesized.template, { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', ...parameters });
+  const [deployment] = resourcesOf(synthesized.template, 'Custom::CDKBucketDeployment');
+  const file = filesUnder(synthesized.outdir).find((path) => path.endsWith(`/${HOSTED_SIGN_IN_CONFIG_FILE}`)) ?? '';
+  // The asset directory asset.<hash>/ is the source <hash>.zip; its markers sit at the same index.
+  const hash = /asset\.([0-9a-f]+)\//.exec(file)?.[1];
+  const index = (deployment?.[1].Properties?.['SourceObjectKeys'] as string[]).indexOf(`${hash ?? ''}.zip`);
+  expect(index).toBeGreaterThanOrEqual(0);
+  const markers = Object.entries((deployment?.[1].Properties?.['SourceMarkers'] as Record<string, unknown>[])[index] ?? {});
+  let filled = readFileSync(file, 'utf8');
+  for (const [marker, value] of markers) {
+    const resolved = resolver.resolve(value);
+    filled = filled.split(marker).join(typeof resolved === 'string' ? resolved : JSON.stringify(resolved).replace(/"/g, "'"));
+  }
+  return JSON.parse(filled);
+}
+
+test('console-config.json: without callback URLs hosted sign-in is off and the console offers pasting a token', () => {
+  const config = deployedConsoleConfig({});
+  expect(config).toMatchObject({ domain: '', redirectUri: '', logoutUri: '' });
+  expect(parseHostedSignInConfig(config)).toBeUndefined();
+});
+
+test('console-config.json: with callback URLs it names the hosted UI domain, the app client and the first callback URL', () => {
+  const config = parseHostedSignInConfig(deployedConsoleConfig({
+    [HOSTED_UI_PARAMETERS.callbackUrls]: 'https://d111111abcdef8.cloudfront.net/,http://localhost:5173/',
+    [HOSTED_UI_PARAMETERS.logoutUrls]: 'https://d111111abcdef8.cloudfront.net/',
+  }));
+  const [client] = resourcesOf(synthesized.template, 'AWS::Cognito::UserPoolClient');
+  expect(config).toEqual({
+    domain: 'https://fhir-dev-123456789012.auth.eu-west-1.amazoncognito.com',
+    clientId: `{'Ref':'${client?.[0] ?? ''}'}`,
+    redirectUri: 'https://d111111abcdef8.cloudfront.net/',
+    logoutUri: 'https://d111111abcdef8.cloudfront.net/',
+  });
+});
+
+test('the CSP lets the console reach Cognito\'s token endpoint, and the bundled console signs in with code + PKCE only', () => {
+  const [policy] = resourcesOf(synthesized.template, 'AWS::CloudFront::ResponseHeadersPolicy');
+  expect(JSON.stringify(policy?.[1].Properties)).toContain('https://*.auth.');
+  // The deployed console.js (the bundle the bucket serves): S256 challenge to /oauth2/authorize,
+  // code exchange with the verifier; never response_type=token (the implicit grant).
+  const bundle = readFileSync(join(assets, 'console.js'), 'utf8');
+  for (const piece of ['/oauth2/authorize', '/oauth2/token', 'code_challenge_method', 'S256', 'code_verifier', 'authorization_code']) expect(bundle).toContain(piece);
+  expect(bundle).not.toMatch(/response_type[^,;]{0,20}token/);
 });

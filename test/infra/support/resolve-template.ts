@@ -1,6 +1,7 @@
 // Resolves the parameter-dependent parts of a synthesized template as CloudFormation would at
 // deploy time for given parameter values: Ref to a parameter, Fn::Join, Fn::Equals, Fn::Not,
-// Fn::And, Fn::If over the template's Conditions, AWS::NoValue dropping the property. Other
+// Fn::And, Fn::If over the template's Conditions, Fn::Select, AWS::NoValue dropping the property,
+// pseudo parameters when given. Other
 // intrinsics (GetAtt, Ref to resources) are left as they are. Enough to ask "what does the app
 // client allow when the stack is deployed with these parameters?".
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -69,6 +70,8 @@ export class TemplateResolver {
     switch (key) {
       case 'Ref':
         if (argument === 'AWS::NoValue') return NO_VALUE;
+        // Pseudo parameters (AWS::Region, AWS::AccountId) when the caller gives them.
+        if (typeof argument === 'string' && argument.startsWith('AWS::') && this.parameters[argument] !== undefined) return this.parameters[argument];
         return typeof argument === 'string' && this.json.Parameters?.[argument] !== undefined ? this.parameter(argument) : undefined;
       case 'Condition':
         return typeof argument === 'string' ? this.condition(argument) : undefined;
@@ -89,6 +92,11 @@ export class TemplateResolver {
         const resolved = this.resolve(items);
         if (!Array.isArray(resolved) || resolved.some((item) => typeof item !== 'string')) return undefined;
         return resolved.join(String(separator));
+      }
+      case 'Fn::Select': {
+        const [index, items] = list();
+        const resolved = this.resolve(items);
+        return Array.isArray(resolved) && typeof index === 'number' ? resolved[index] : undefined;
       }
       default:
         return undefined;
