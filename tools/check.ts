@@ -1,7 +1,8 @@
 // `npm run check -- [--data-dir D] [--repair] [--json]`: checks that a data directory is
 // consistent (issue 16): every version readable and numbered without gaps, each current row equal
 // to its latest version, the search index equal to what the stored resources yield, every Binary
-// version's bytes present. Exit 0 when clean, 1 when problems remain, 2 on a usage error.
+// version's bytes present, the Subscription outbox pointing at stored versions and Subscriptions,
+// export jobs readable with their files. Exit 0 when clean, 1 when problems remain, 2 on a usage error.
 // `--repair` rebuilds the derived data (current rows, search index) from the versions, then checks again.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -46,7 +47,7 @@ export async function checkMain(args: readonly string[], env: Readonly<Record<st
   const config = parseLocalConfig(env);
   const registry = registryFromFiles(config.FHIR_IG_PACKAGES, createLogger('silent'));
   const extract = (resource: Parameters<typeof extractIndexEntries>[0]): ReturnType<typeof extractIndexEntries> => extractIndexEntries(resource, registry);
-  const options = { extract, binaries: data.binaries, binaryKey, onProgress: progress('checked') };
+  const options = { extract, binaries: data.binaries, binaryKey, exportFiles: data.exportFiles, onProgress: progress('checked') };
   const db = new BetterSqlite3(data.database, { readonly: values.repair !== true, fileMustExist: true, timeout: 10000 });
   try {
     if (values.repair === true) {

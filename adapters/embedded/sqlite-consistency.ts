@@ -6,10 +6,12 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { Resource } from '../../core/fhir-types';
 import type { BinaryStore } from '../../core/ports/binary-store';
+import type { ExportFiles } from '../../core/ports/bulk-export';
 import type { IndexEntry } from '../../core/search/index-entry';
 import type { VersionRow as VersionColumns } from './sqlite-rows';
 import { sqliteSearchIndexWriter } from './sqlite-search-writer';
 import { VALUE_TABLES } from './sqlite-search-schema';
+import { checkExportJobs, checkSubscriptionOutbox, hasTable, readExportJobRows } from './sqlite-consistency-jobs';
 
 export type ProblemKind =
   | 'unreadable-version'
@@ -22,7 +24,13 @@ export type ProblemKind =
   | 'index-extra'
   | 'index-stale'
   | 'index-orphan-rows'
-  | 'binary-missing';
+  | 'binary-missing'
+  | 'outbox-orphan'
+  | 'outbox-bad-state'
+  | 'outbox-checkpoint-ahead'
+  | 'export-job-unreadable'
+  | 'export-job-mismatch'
+  | 'export-file-missing';
 
 export interface ConsistencyProblem {
   readonly kind: ProblemKind;
@@ -48,6 +56,10 @@ export interface ConsistencyOptions {
   readonly binaries?: BinaryStore;
   /** The key of a Binary version's bytes (core/interactions/binary-content.ts). */
   readonly binaryKey?: (id: string, versionId: string) => string;
+  /** Where export files live; a completed, unexpired job's files must be there. */
+  readonly exportFiles?: Pick<ExportFiles, 'read'>;
+  /** The present, for export expiry (tests pin it). */
+  readonly now?: () => Date;
   /** Called every `progressEvery` resources with the count so far. */
   readonly onProgress?: (done: number) => void;
   readonly progressEvery?: number;
@@ -158,10 +170,6 @@ function sameCurrent(latest: VersionRow, current: CurrentRow): boolean {
   return latest.version_id === current.version_id && latest.deleted === current.deleted && latest.last_updated === current.last_updated && latest.resource === current.resource;
 }
 
-function hasTable(db: Database, name: string): boolean {
-  return db.prepare<[string], number>("SELECT COUNT(*) FROM sqlite_master WHERE name = ?").pluck().get(name) === 1;
-}
-
 /** Walks every resource: its versions (in commit order) and its current row, one resource at a time. */
 function* resourcesOf(db: Database): Generator<{ versions: VersionRow[]; current: CurrentRow | undefined }> {
   const versions = db.prepare<[], VersionRow>(
@@ -200,6 +208,7 @@ export async function checkConsistency(db: Database, options: ConsistencyOptions
   let resourceCount = 0;
   let binaryCount = 0;
   const binaryChecks: { tenant: string; id: string; versionId: string }[] = [];
+  let jobRows: ReturnType<typeof readExportJobRows> = [];
   const seen = new Set<string>();
   db.exec('BEGIN');
   try {
@@ -243,10 +252,14 @@ export async function checkConsistency(db: Database, options: ConsistencyOptions
         if (orphans > 0) add([{ kind: 'index-orphan-rows', tenant: '', resourceType: '', id: '', detail: `${orphans} rows of ${table} belong to no indexed resource` }]);
       }
     }
+    // The queues beside the store, in the same snapshot as the commit log they refer to.
+    add(checkSubscriptionOutbox(db));
+    jobRows = readExportJobRows(db);
   } finally {
     db.exec('COMMIT');
     expected.close();
   }
+  add(checkExportJobs(jobRows, options.exportFiles, options.now?.() ?? new Date()));
   if (options.binaries && options.binaryKey) {
     for (const b of binaryChecks) {
       binaryCount += 1;

@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { backupMain } from '../../tools/backup';
 import { checkMain } from '../../tools/check';
 import { restoreMain } from '../../tools/restore';
+import { runExport } from '../bulk/export-client';
 import { startTestServer, type TestServer } from '../http/local-server';
 
 const patient = (family: string): Record<string, unknown> => ({ resourceType: 'Patient', name: [{ family, given: ['Ada'] }], birthDate: '1970-01-01' });
@@ -92,6 +93,65 @@ describe('npm run check', () => {
     } finally {
       await restarted.stop();
     }
+  });
+});
+
+describe('npm run check: the Subscription outbox and export jobs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fhir-check-queues-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('are clean as the server leaves them; orphan notifications, a checkpoint past the log and missing export files are reported by id', async () => {
+    const server = await startTestServer({ FHIR_DATA_DIR: dir, FHIR_SUBSCRIPTION_POLL_MS: '50' }, { inMemory: false });
+    const subscription = await server.request('/Subscription', {
+      method: 'POST',
+      body: { resourceType: 'Subscription', status: 'requested', reason: 'check', criteria: 'Patient?family=Queued', channel: { type: 'rest-hook', endpoint: 'http://127.0.0.1:9/hook', payload: 'application/fhir+json' } },
+    });
+    expect(subscription.status).toBe(201);
+    const subscriptionId = String(subscription.json.id);
+    for (let waited = 0; waited < 10_000 && (await server.request(`/Subscription/${subscriptionId}`)).json.status !== 'active'; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 3; i += 1) expect((await server.request('/Patient', { method: 'POST', body: patient('Queued') })).status).toBe(201);
+    const manifest = await runExport(server, '/$export?_type=Patient');
+    expect(manifest.output.length).toBeGreaterThan(0);
+    // The outbox has recorded the notifications (delivered or not) before the server stops.
+    const db = (): BetterSqlite3.Database => new BetterSqlite3(join(dir, 'fhir.sqlite'));
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const probe = db();
+      const queued = probe.prepare<[], number>('SELECT COUNT(*) FROM subscription_delivery').pluck().get() ?? 0;
+      probe.close();
+      if (queued >= 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await server.stop();
+
+    const clean = await run(checkMain, ['--data-dir', dir, '--json']);
+    expect(JSON.parse(clean.out)).toMatchObject({ problems: [] });
+    expect(clean.code).toBe(0);
+
+    const writable = db();
+    writable.prepare("INSERT INTO subscription_delivery (notification_id, tenant, subscription_id, resource_type, resource_id, version_id, seq, state) VALUES ('ghost', 'default', ?, 'Patient', 'never-stored', '1', 999999, 'pending')").run(subscriptionId);
+    writable.prepare("INSERT INTO subscription_delivery (notification_id, tenant, subscription_id, resource_type, resource_id, version_id, seq, state) SELECT 'lost-subscription', tenant, 'no-such-subscription', resource_type, id, version_id, seq, 'pending' FROM resource_version WHERE resource_type = 'Patient' LIMIT 1").run();
+    writable.prepare("UPDATE subscription_checkpoint SET seq = seq + 1000").run();
+    const jobId = writable.prepare<[], string>('SELECT id FROM export_job').pluck().get() ?? '';
+    writable.close();
+    const jobDir = join(dir, 'exports', 'default', jobId);
+    const [firstFile] = readdirSync(jobDir);
+    unlinkSync(join(jobDir, firstFile ?? ''));
+
+    const found = await run(checkMain, ['--data-dir', dir, '--json']);
+    const report = JSON.parse(found.out) as { problems: { kind: string; id: string; detail: string }[] };
+    expect(found.code).toBe(1);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'outbox-orphan', id: 'never-stored', detail: expect.stringMatching(/notification ghost/) as unknown }),
+        expect.objectContaining({ kind: 'outbox-orphan', detail: expect.stringMatching(/Subscription\/no-such-subscription, which was never stored/) as unknown }),
+        expect.objectContaining({ kind: 'outbox-checkpoint-ahead' }),
+        expect.objectContaining({ kind: 'export-file-missing', id: jobId, detail: expect.stringContaining(firstFile ?? '') as unknown }),
+      ]),
+    );
+    expect(report.problems).toHaveLength(4);
   });
 });
 
