@@ -12,6 +12,7 @@ import { AwsSigv4Signer } from '@opensearch-project/opensearch/lib/aws/index-v3.
 import { z } from 'zod';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
 import { CachingTokenVerifier } from '../adapters/auth/caching-token-verifier';
+import { EndpointJwksFetcher } from '../adapters/auth/endpoint-jwks-fetcher';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier';
 import { AppSyncChangeFeed } from '../adapters/aws/appsync-change-feed';
 import { DynamoDbResourceStore, maxTransactionActions } from '../adapters/aws/dynamodb-resource-store';
@@ -70,6 +71,8 @@ export const awsConfigSchema = z.object({
   /** Endpoint overrides for local engines (moto); absent on AWS. */
   FHIR_DYNAMODB_ENDPOINT: z.url().optional(),
   FHIR_S3_ENDPOINT: z.url().optional(),
+  /** Serves Cognito's JWKS paths (moto's cognito-idp); absent on AWS, where Cognito serves them. */
+  FHIR_COGNITO_ENDPOINT: z.url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -131,7 +134,12 @@ const noSearchIndex = {
 function createVerifier(config: AwsConfig): JwtTokenVerifier | undefined {
   switch (config.FHIR_AUTH_MODE) {
     case 'cognito':
-      return new JwtTokenVerifier({ mode: 'cognito', userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '', clientId: config.FHIR_COGNITO_CLIENT_ID ?? '' });
+      return new JwtTokenVerifier({
+        mode: 'cognito',
+        userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '',
+        clientId: config.FHIR_COGNITO_CLIENT_ID ?? '',
+        ...(config.FHIR_COGNITO_ENDPOINT === undefined ? {} : { jwksFetcher: new EndpointJwksFetcher(config.FHIR_COGNITO_ENDPOINT) }),
+      });
     case 'smart':
       return new JwtTokenVerifier({ mode: 'smart', issuer: config.FHIR_SMART_ISSUER ?? '', audience: config.FHIR_SMART_AUDIENCE ?? '', jwksUri: config.FHIR_SMART_JWKS_URI ?? '' });
     case 'none':

@@ -3,6 +3,7 @@
 // authorization server. Every failure is a 401 with WWW-Authenticate; no path skips the
 // signature check.
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type Jwks, type JwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { invalidTokenError, missingTokenError } from '../../core/authz/bearer';
@@ -26,6 +27,11 @@ export interface CognitoVerifierConfig extends CommonVerifierConfig {
   readonly mode: 'cognito';
   readonly userPoolId: string;
   readonly clientId: string | readonly string[];
+  /**
+   * Fetches the pool's JWKS (the port tests and local engines use: EndpointJwksFetcher reads it
+   * from moto); by default aws-jwt-verify's own https fetcher, from Cognito.
+   */
+  readonly jwksFetcher?: Fetcher;
 }
 
 /** Access tokens of an OIDC / SMART authorization server: `scope`, `fhirUser`, `patient`. */
@@ -86,9 +92,10 @@ type VerifyFn = (token: string) => Promise<JwtPayload>;
 
 function cognitoVerify(config: CognitoVerifierConfig): VerifyFn {
   const props = { userPoolId: config.userPoolId, tokenUse: 'id' as const, clientId: [...(typeof config.clientId === 'string' ? [config.clientId] : config.clientId)], graceSeconds: config.graceSeconds ?? 0 };
-  const verifier = config.jwks === undefined
-    ? CognitoJwtVerifier.create(props)
-    : CognitoJwtVerifier.create(props, { jwksCache: new StaticJwksCache(config.jwks) });
+  const jwksCache: JwksCache | undefined = config.jwks !== undefined
+    ? new StaticJwksCache(config.jwks)
+    : config.jwksFetcher !== undefined ? new SimpleJwksCache({ fetcher: config.jwksFetcher }) : undefined;
+  const verifier = jwksCache === undefined ? CognitoJwtVerifier.create(props) : CognitoJwtVerifier.create(props, { jwksCache });
   return (token) => verifier.verify(token);
 }
 

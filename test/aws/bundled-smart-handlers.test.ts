@@ -18,13 +18,13 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
 import { GRAPHQL_FUNCTION, REST_FUNCTION, STREAM_FUNCTION } from '../infra/synth';
 import { lambdaEnvironment, synthesizeBundled, type BundledStack } from '../infra/support/bundled-stack';
-import { invokeBundle, type Invocation } from '../infra/support/invoke-bundle';
+import { invokeBundle } from '../infra/support/invoke-bundle';
+import { apiEvent, proxyResult, type ProxyResult } from './support/api-gateway';
 import { dynamoDbClient, s3Client, uniqueName } from './support/clients';
 import { readStream } from './support/dynamodb-stream';
 import { describeWithMoto } from './support/engines';
 
 const AUDIENCE = 'https://fhir.example.org/fhir';
-const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'api-gateway', 'post-patient.json'), 'utf8')) as APIGatewayProxyEvent;
 
 function base64url(value: Buffer | string): string {
   return Buffer.from(value).toString('base64url');
@@ -35,32 +35,6 @@ function signToken(key: KeyObject, kid: string, claims: Record<string, unknown>)
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }));
   const payload = base64url(JSON.stringify({ iat: now, exp: now + 300, ...claims }));
   return `${header}.${payload}.${base64url(sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), key))}`;
-}
-
-/** API Gateway's proxy event; a body is base64 with isBase64Encoded when it is binary. */
-function apiEvent(method: string, path: string, headers: Record<string, string>, body?: { text?: string; bytes?: Buffer }): APIGatewayProxyEvent {
-  return {
-    ...fixture,
-    httpMethod: method,
-    path,
-    pathParameters: { proxy: path.slice(1) },
-    headers: { Host: fixture.headers['Host'] ?? '', ...headers },
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    body: body?.bytes !== undefined ? body.bytes.toString('base64') : (body?.text ?? null),
-    isBase64Encoded: body?.bytes !== undefined,
-  };
-}
-
-interface ProxyResult {
-  readonly statusCode: number;
-  readonly headers?: Record<string, string>;
-  readonly body: string;
-  readonly isBase64Encoded?: boolean;
-}
-
-function proxyResult(invocation: Invocation | undefined): ProxyResult {
-  if (invocation === undefined || !invocation.ok) throw new Error(`the REST Lambda failed: ${JSON.stringify(invocation)}`);
-  return invocation.value as ProxyResult;
 }
 
 describeWithMoto('an authMode=smart stack: each bundled Lambda with SMART tokens (moto)', (motoEndpoint) => {
