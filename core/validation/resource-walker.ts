@@ -5,7 +5,7 @@
 // references.html (literal references, target types, ref-1), extensibility.html (ext-1),
 // resource.html / domainresource.html (id, dom-2 to dom-5 on contained resources).
 import { isJsonObject, type JsonObject, type OperationOutcomeIssue } from '../fhir-types';
-import { getTypeDefinition, isResourceType, type ElementDefinition, type ElementType, type PropertyDefinition, type TypeDefinition } from './model';
+import { getTypeDefinition, isResourceType, type ElementDefinition, type ElementType, type PropertyDefinition, type RequiredBinding, type TypeDefinition } from './model';
 import { checkPrimitive, describeJson } from './primitives';
 import { parseReference, referencedType } from './references';
 import { ContainmentScope, type ContainedResource } from './containment-scope';
@@ -224,6 +224,25 @@ export class ResourceWalker {
     if (!definition) return;
     this.object(value, definition, path, depth + 1);
     if (type.code === 'Reference') this.reference(value, type, path);
+    const codingBinding = property.element.codingBinding;
+    if (codingBinding) this.codingBinding(value, type.code, codingBinding, path);
+  }
+
+  /**
+   * A required binding on a CodeableConcept or Coding (terminologies.html#required): the
+   * concept has a coding (text alone does not do), and at least one coding is in the value set,
+   * matched on system and code. Other codings may sit beside it (translations).
+   */
+  private codingBinding(value: JsonObject, typeCode: string, binding: RequiredBinding, path: string): void {
+    const codings = typeCode === 'Coding' ? [value] : Array.isArray(value['coding']) ? value['coding'] : [];
+    if (codings.length === 0) {
+      this.report('code-invalid', `A code from the required value set ${binding.valueSet} is needed, and there is none`, path);
+      return;
+    }
+    const inValueSet = codings.some((coding) => isJsonObject(coding) && binding.codes.has(`${String(coding['system'])}|${String(coding['code'])}`));
+    if (inValueSet) return;
+    const given = codings.map((coding) => (isJsonObject(coding) ? `${typeof coding['system'] === 'string' ? coding['system'] : '(no system)'}#${String(coding['code'])}` : '?'));
+    this.report('code-invalid', `None of the codings (${given.join(', ')}) is in the required value set ${binding.valueSet}`, path);
   }
 
   /**

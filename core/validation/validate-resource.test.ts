@@ -295,3 +295,33 @@ describe('assertValidResource', () => {
     expect(fhirError.toOperationOutcome().issue.map((issue) => issue.expression)).toEqual([['Patient.birthDate'], ['Patient.nickname']]);
   });
 });
+
+describe('validateResource: required bindings on CodeableConcept (terminologies.html#required)', () => {
+  const clinical = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+  const condition = (clinicalStatus: unknown): Record<string, unknown> => ({ resourceType: 'Condition', subject: { reference: 'Patient/1' }, clinicalStatus });
+  const codesAt = (resource: unknown): { code: string; expression: string[] }[] => validateResource(resource).map((i) => ({ code: i.code, expression: i.expression ?? [] }));
+
+  test.each([
+    ['a code the value set does not have', { coding: [{ system: clinical, code: 'ongoing' }] }],
+    ['a coding without a system', { coding: [{ code: 'active' }] }],
+    ['a coding of another system only', { coding: [{ system: 'http://example.org/status', code: 'active' }] }],
+    ['text alone', { text: 'active' }],
+  ])('rejects %s, at the element, as code-invalid', (_name, clinicalStatus) => {
+    expect(codesAt(condition(clinicalStatus))).toEqual([{ code: 'code-invalid', expression: ['Condition.clinicalStatus'] }]);
+  });
+
+  test.each([
+    ['a code of the value set', { coding: [{ system: clinical, code: 'active' }] }],
+    ['a code of the value set with any display', { coding: [{ system: clinical, code: 'remission', display: 'whatever' }], text: 'in remission' }],
+    ['a code of the value set beside a translation', { coding: [{ system: 'http://snomed.info/sct', code: '55561003' }, { system: clinical, code: 'active' }] }],
+  ])('accepts %s', (_name, clinicalStatus) => {
+    expect(validateResource(condition(clinicalStatus))).toEqual([]);
+  });
+
+  test('covers the other R4 elements with a required CodeableConcept binding, inside backbones too', () => {
+    const allergy = { resourceType: 'AllergyIntolerance', patient: { reference: 'Patient/1' }, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] }, verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'maybe' }] } };
+    expect(codesAt(allergy)).toEqual([{ code: 'code-invalid', expression: ['AllergyIntolerance.verificationStatus'] }]);
+    const plan = { resourceType: 'InsurancePlan', name: 'P', plan: [{ specificCost: [{ category: { text: 'c' }, benefit: [{ type: { text: 't' }, cost: [{ type: { text: 'x' }, applicability: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/applicability', code: 'anywhere' }] } }] }] }] }] };
+    expect(codesAt(plan)).toEqual([{ code: 'code-invalid', expression: ['InsurancePlan.plan[0].specificCost[0].benefit[0].cost[0].applicability'] }]);
+  });
+});

@@ -12,21 +12,15 @@ import { disagreements, hapiVerdicts, serverVerdicts, type CaseVerdicts } from '
  * test.failing keeps them visible and turns red once the server rejects them, so an entry is
  * removed with the fix. Valid cases are never listed: the server must accept all of them.
  */
-const OPEN: Readonly<Record<string, string>> = {
-  // Required bindings are checked on `code` elements only, not on CodeableConcept/Coding.
-  binding: 'required bindings on CodeableConcept are not checked',
-};
+const OPEN: Readonly<Record<string, string>> = {};
 
 /** Single invalid cases the server still accepts, by case name, with the reason. */
-const OPEN_CASES: Readonly<Record<string, string>> = {
-};
+const OPEN_CASES: Readonly<Record<string, string>> = {};
 
-/** The open reason for an invalid case, if any (some binding cases already agree). */
+/** The open reason for an invalid case, if any. */
 function openReason(c: CorpusCase): string | undefined {
   if (c.intent !== 'invalid') return undefined;
-  if (OPEN_CASES[c.name] !== undefined) return OPEN_CASES[c.name];
-  if (c.covers === 'binding') return c.name.includes('clinical-status') ? OPEN['binding'] : undefined;
-  return OPEN[c.covers];
+  return OPEN_CASES[c.name] ?? OPEN[c.covers];
 }
 
 const home = homeUnderTest();

@@ -289,6 +289,11 @@ invalid('binding', 'appointment', 'participant-status-unknown', [['participant',
 invalid('binding', 'questionnaire', 'item-type-unknown', [['item', 0, 'type'], 'text-area']);
 invalid('binding', 'medicationRequest', 'period-unit-unknown', [[...repeat, 'periodUnit'], 'days']);
 invalid('binding', 'condition', 'clinical-status-unknown', [['clinicalStatus', 'coding', 0, 'code'], 'ongoing']);
+invalid('binding', 'condition', 'clinical-status-text-only', [['clinicalStatus'], { text: 'active' }]);
+invalid('binding', 'condition', 'clinical-status-no-system', [['clinicalStatus'], { coding: [{ code: 'active' }] }]);
+invalid('binding', 'condition', 'verification-status-other-system', [['verificationStatus'], { coding: [{ system: 'http://example.org/status', code: 'confirmed' }] }]);
+invalid('binding', 'allergy', 'clinical-status-unknown', [['clinicalStatus', 'coding', 0, 'code'], 'ongoing']);
+valid('binding', 'condition', 'clinical-status-wrong-display', [['clinicalStatus', 'coding', 0, 'display'], 'Whatever']);
 valid('binding', 'patient', 'gender-other', [['gender'], 'other']);
 
 // Valid near misses of the format rules.

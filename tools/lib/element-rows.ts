@@ -88,8 +88,10 @@ export class ElementRowEncoder {
     const type = isResourceRoot && name === 'id' ? 'id' : types.map((t) => this.typeText(t, element.path)).join('|');
     if (type === '') throw new Error(`${element.path} has no type`);
     const binding = element.binding;
-    if (binding?.strength === 'required' && binding.valueSet !== undefined && types.some((t) => t.code === 'code')) {
-      const index = this.valueSets.indexOf(binding.valueSet);
+    if (binding?.strength === 'required' && binding.valueSet !== undefined) {
+      // A `code` row's number indexes requiredValueSets; a CodeableConcept or Coding row's, requiredCodingValueSets.
+      const coded = types.length === 1 && (types[0]?.code === 'CodeableConcept' || types[0]?.code === 'Coding');
+      const index = types.some((t) => t.code === 'code') ? this.valueSets.indexOf(binding.valueSet) : coded ? this.valueSets.codingIndexOf(binding.valueSet) : undefined;
       if (index !== undefined) return [name, cardinality, type, index];
     }
     return [name, cardinality, type];

@@ -73,7 +73,7 @@ export interface RawValueSet {
   readonly resourceType: 'ValueSet';
   readonly url: string;
   readonly compose?: { readonly include: readonly RawValueSetInclude[]; readonly exclude?: readonly unknown[] };
-  readonly expansion?: { readonly contains?: readonly { readonly code: string }[] };
+  readonly expansion?: { readonly contains?: readonly { readonly system?: string; readonly code: string }[] };
 }
 
 interface RawBundle {
