@@ -82,9 +82,17 @@ export interface StoredVersion {
   readonly content: Json | undefined;
 }
 
+/** One acknowledged change, in the order the server acknowledged them. */
+export interface LoggedChange extends StoredVersion {
+  readonly tenant: string;
+  readonly type: string;
+  readonly id: string;
+}
+
 /** Every acknowledged version, per tenant, type and id. */
 export class DataModel {
   private readonly versions = new Map<string, StoredVersion[]>();
+  readonly log: LoggedChange[] = [];
 
   private static key(tenant: string, type: string, id: string): string {
     return `${tenant}|${type}|${id}`;
@@ -95,6 +103,7 @@ export class DataModel {
     const list = this.versions.get(key) ?? [];
     list.push({ versionId, content });
     this.versions.set(key, list);
+    this.log.push({ tenant, type, id, versionId, content });
   }
 
   version(tenant: string, type: string, id: string, versionId: string | undefined): StoredVersion | undefined {

@@ -13,10 +13,14 @@ import { Checker, decidable, graphqlOccurrences, restOccurrences, type Findings 
 import { callers, steps, TYPES, type Probe, type Step } from './authz-fuzz-inputs';
 import { gate, type Caller, type Mode } from './authz-oracle';
 import { startFuzzServer, type FuzzServer } from './authz-fuzz-server';
+import { checkSubscribers, openSubscribers, settle } from './authz-fuzz-subscriptions';
 
 const RUNS = Number(process.env['AUTHZ_FUZZ_RUNS'] ?? 2500);
 const SEED = Number(process.env['AUTHZ_FUZZ_SEED'] ?? 16);
 const CALLERS = 80;
+/** Callers of the pool that also hold a GraphQL subscription and a websocket binding during the run. */
+const SUBSCRIBERS = 40;
+const SUBSCRIBED_TYPES = [undefined, 'Observation', 'Patient', 'Claim'];
 
 interface Answer {
   readonly status: number;
@@ -144,12 +148,16 @@ describe.each<Mode>(['groups', 'smart'])('authorization fuzzing, %s mode', (mode
     const findings: Findings = { leaks: [], overRefusals: [], otherStatus: [], checked: 0 };
     const started = Date.now();
 
+    const subscribers = await openSubscribers(fuzz, pool.slice(0, SUBSCRIBERS), SUBSCRIBED_TYPES);
     const figures = await run(fuzz, pool, plan, findings);
+    await settle(subscribers);
+    const live = await checkSubscribers(fuzz, subscribers, findings);
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       `authz fuzz (${mode}, seed ${SEED}): ${pool.length} callers, ${figures.requests} requests, ${figures.writes} writes in ${seconds}s; ` +
-        `${findings.checked} resources in answers checked; ` +
+        `${findings.checked} resources in answers and events checked; ` +
+        `${live.subscribers} GraphQL subscriptions (${live.live} live, ${live.events} events), ${live.bound} websocket bindings (${live.pings} pings); ` +
         `leaks ${findings.leaks.length}, over-refusals ${findings.overRefusals.length}, other refusal statuses ${findings.otherStatus.length}\n` +
         `by kind ${JSON.stringify([...figures.byKind])}\nby status ${JSON.stringify([...figures.byStatus])}\n` +
         `over-refusals (first 10):\n${findings.overRefusals.slice(0, 10).join('\n')}\nother statuses (first 5):\n${findings.otherStatus.slice(0, 5).join('\n')}`,
