@@ -103,7 +103,7 @@ export class FhirStack extends Stack {
       const hosted = users.hostedSignIn;
       const whenHosted = (value: string): string => Fn.conditionIf(hosted.enabled.logicalId, value, '').toString();
       const webConsole = new WebConsole(this, 'Console', {
-        assetsDirectory: props.consoleAssetsDirectory, restApiUrl: rest.api.url, graphqlUrl: graphql.api.graphqlUrl, retainData, accessLogs: binaries.accessLogs,
+        assetsDirectory: props.consoleAssetsDirectory, restApiUrl: rest.api.url, graphqlUrl: graphql.api.graphqlUrl, retainData, encryptionKey: key, accessLogs: binaries.accessLogs,
         // The console's redirect URL is the first of HostedUiCallbackUrls (deploy with the ConsoleUrl there).
         hostedSignIn: { domain: whenHosted(hosted.baseUrl), clientId: users.appClient.userPoolClientId, redirectUri: whenHosted(Fn.select(0, hosted.callbackUrls.valueAsList)), logoutUri: whenHosted(Fn.select(0, hosted.logoutUrls.valueAsList)) },
       });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { buildConsoleAssetsSync, writeConsoleAssets } from '../../console/build';
 import { parseInfraConfig } from '../../infra/config';
 import { FEATURE_FLAGS } from '../../infra/feature-flags';
 import { FhirStack } from '../../infra/fhir-stack';
@@ -13,6 +14,14 @@ import { addNagPacks } from '../../infra/nag';
 
 const fixtureEntry = join(__dirname, 'fixtures', 'handler.ts');
 const entries: LambdaEntries = { rest: fixtureEntry, graphql: fixtureEntry, streamProcessor: fixtureEntry, searchSecurity: fixtureEntry };
+
+// Every configuration is checked with the web console deployed (issue 15), as `infra/app.ts` deploys it.
+let consoleAssetsDirectory: string;
+beforeAll(() => {
+  consoleAssetsDirectory = mkdtempSync(join(tmpdir(), 'fhir-nag-console-'));
+  writeConsoleAssets(buildConsoleAssetsSync(), consoleAssetsDirectory);
+}, 120_000);
+afterAll(() => rmSync(consoleAssetsDirectory, { recursive: true, force: true }));
 
 interface Report {
   readonly pluginReports: readonly {
@@ -29,7 +38,7 @@ function nagFindings(context: Record<string, unknown>): string[] {
   try {
     const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
     addNagPacks(app);
-    new FhirStack(app, 'Nag', { config: parseInfraConfig(context), entries });
+    new FhirStack(app, 'Nag', { config: parseInfraConfig(context), entries, consoleAssetsDirectory });
     try {
       app.synth();
     } catch (error) {

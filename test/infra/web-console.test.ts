@@ -135,3 +135,12 @@ test('the CSP lets the console reach Cognito\'s token endpoint, and the bundled 
   for (const piece of ['/oauth2/authorize', '/oauth2/token', 'code_challenge_method', 'S256', 'code_verifier', 'authorization_code']) expect(bundle).toContain(piece);
   expect(bundle).not.toMatch(/response_type[^,;]{0,20}token/);
 });
+
+test('the deployment provider logs to its own log group, encrypted with the data key', () => {
+  const groups = resourcesOf(synthesized.template, 'AWS::Logs::LogGroup').filter(([id]) => id.startsWith('ConsoleDeployLogs'));
+  expect(groups).toHaveLength(1);
+  expect(groups[0]?.[1].Properties?.['KmsKeyId']).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataKey/), 'Arn'] });
+  const providers = resourcesOf(synthesized.template, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('CustomCDKBucketDeployment'));
+  expect(providers).toHaveLength(1);
+  expect(providers[0]?.[1].Properties?.['LoggingConfig']).toEqual({ LogGroup: { Ref: groups[0]?.[0] } });
+});
