@@ -1,17 +1,16 @@
-// `npm run start:aws` (issue 9, "Both homes over HTTP"): the AWS home on 127.0.0.1, driven the
-// way API Gateway, AppSync and the DynamoDB event source mapping drive its Lambdas:
-//   /fhir/...  -> API Gateway proxy events -> the REST Lambda handler (rest/lambda-handler.ts);
-//   /graphql   -> AppSync resolver events  -> the GraphQL Lambda handler (resolvers/appsync/);
-//   moto's DynamoDB stream -> the stream processor (adapters/aws/stream-processor.ts).
+// `npm run start:aws` (issue 9, "Both homes over HTTP"): the AWS home on 127.0.0.1, its Lambda
+// entry files (infra/lambda-entries.ts: what the bundles are built from) driven the way API
+// Gateway, AppSync and the DynamoDB event source mapping drive them:
+//   /fhir/...  -> API Gateway proxy events -> rest/lambda-main.ts;
+//   /graphql   -> AppSync resolver events  -> resolvers/appsync/lambda-main.ts;
+//   moto's DynamoDB stream -> wiring/aws-stream-main.ts (the stream processor).
 // The engines are services/start.sh's (moto, OpenSearch); services/start-aws-home.sh points the
 // AWS settings at them. Tokens come from the local dev issuer, as with `npm start`.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AppSyncIdentityCognito } from 'aws-lambda';
-import { createAppSyncHandler, type AppSyncEvent } from '../resolvers/appsync/handler';
-import { createGraphqlService } from '../resolvers/execute-graphql';
+import type { AppSyncEvent } from '../resolvers/appsync/handler';
 import { buildLocalSchema, schemaSdl } from '../resolvers/schema/load';
-import { createRestLambdaHandler } from '../rest/lambda-handler';
 import { createAwsHome } from '../wiring/aws-home';
 import { ConfigError, parseAwsHomeConfig } from '../wiring/config';
 import { API_STAGE, apiGatewayEvent, writeProxyResult } from './aws/api-gateway';
@@ -35,17 +34,18 @@ function claimsOf(token: string): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const homeConfig = parseAwsHomeConfig(process.env);
-  const home = await createAwsHome(homeConfig, process.env);
   const server = createServer();
   const port = await listen(server, homeConfig.PORT, homeConfig.HOST);
   const rootUrl = `http://${homeConfig.HOST}:${port}/${API_STAGE}`;
-  const rest = createRestLambdaHandler(() => home.door, { rootUrl });
-  const service = createGraphqlService(home.app.deps);
-  const graphql = createAppSyncHandler({
-    deps: home.app.deps,
-    service,
-    baseUrl: (tenant) => (home.config.FHIR_MULTI_TENANCY ? `${rootUrl}/tenant/${tenant}` : rootUrl),
-  });
+  const home = await createAwsHome(homeConfig, process.env, rootUrl);
+  // As the Lambda service does: each function's environment is in place before its entry file
+  // loads (the three share it here), then the entry files the bundles are built from run as is.
+  Object.assign(process.env, home.environment);
+  const [restEntry, graphqlEntry, streamEntry] = await Promise.all([
+    import('../rest/lambda-main'),
+    import('../resolvers/appsync/lambda-main'),
+    import('../wiring/aws-stream-main'),
+  ]);
   // AppSync's Cognito user pool authorization: the raw token (or Bearer) in Authorization.
   const authenticate: AppSyncHttpOptions['authenticate'] = async (authorization) => {
     const token = authorization?.replace(/^Bearer\s+/i, '') ?? '';
@@ -68,13 +68,14 @@ async function main(): Promise<void> {
     return identity;
   };
   // AppSync holds the deployed SDL without resolvers: below the root it reads the Lambda's result.
-  const appSync: AppSyncHttpOptions = { schema: buildLocalSchema(schemaSdl()), invoke: (event: AppSyncEvent) => graphql(event), authenticate };
+  const appSync: AppSyncHttpOptions = { schema: buildLocalSchema(schemaSdl()), invoke: (event: AppSyncEvent) => graphqlEntry.handler(event), authenticate };
+  const rest = restEntry.handler;
   const poller = startStreamPoller({
     endpoint: home.config.FHIR_DYNAMODB_ENDPOINT ?? '',
     region: home.config.AWS_REGION,
     streamArn: home.streamArn,
-    handler: home.streamHandler,
-    onError: (error) => home.app.deps.log.error('stream poll failed', { error: String(error) }),
+    handler: streamEntry.handler,
+    onError: (error) => home.log.error('stream poll failed', { error: String(error) }),
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
       // API Gateway's answer for a path no resource matches.
       return sendJson(res, 403, { message: 'Missing Authentication Token' });
     })().catch((error: unknown) => {
-      home.app.deps.log.error('start:aws transport error', { requestId, error: String(error) });
+      home.log.error('start:aws transport error', { requestId, error: String(error) });
       if (!res.headersSent) sendJson(res, 502, { message: 'Internal server error' });
       else res.end();
     });
@@ -122,10 +123,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
-    poller
-      .stop()
-      .then(() => home.close())
-      .then(() => process.exit(0), () => process.exit(1));
+    poller.stop().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDevIssuer, DEV_CLIENT_ID, DEV_USER_POOL_ID } from '../adapters/auth/dev-issuer';
 import { ConfigError } from './config';
 import { createAwsApp, parseAwsConfig } from './aws';
 
@@ -55,4 +59,28 @@ test('searches reach OpenSearch signed with SigV4 for the es service, with the S
     if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
     if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
   }
+});
+
+describe('FHIR_JWKS_FILE: the verifier pins these keys instead of fetching the issuer\'s (npm run start:aws)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fhir-jwks-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const cognito = { FHIR_TABLE_NAME: 't', FHIR_COGNITO_USER_POOL_ID: DEV_USER_POOL_ID, FHIR_COGNITO_CLIENT_ID: DEV_CLIENT_ID, LOG_LEVEL: 'silent' } as const;
+
+  test('a token of the pinned issuer is verified with no network, and one signed by another key is 401', async () => {
+    const issuer = createDevIssuer(dataDir);
+    const other = createDevIssuer(mkdtempSync(join(dataDir, 'other-')));
+    const app = createAwsApp(parseAwsConfig({ ...cognito, FHIR_JWKS_FILE: join(dataDir, 'dev-issuer', 'jwks.json') }));
+    try {
+      await expect(app.door.verifier?.verify(issuer.mint({ groups: ['practitioner'] }))).resolves.toMatchObject({ groups: ['practitioner'] });
+      await expect(app.door.verifier?.verify(other.mint({ groups: ['practitioner'] }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a file that is not a JWKS stops the start, naming the setting', () => {
+    const file = join(dataDir, 'not-jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [] }));
+    expect(() => createAwsApp(parseAwsConfig({ ...cognito, FHIR_JWKS_FILE: file }))).toThrow(/FHIR_JWKS_FILE/);
+  });
 });

@@ -4,10 +4,12 @@
 // build their front door from createAwsApp; the stream entry uses createAwsStreamHandler.
 // Environment names are infra/lambda-entries.ts's LAMBDA_ENV; the endpoint overrides exist for
 // the local engines (moto, a local OpenSearch node) in tests and benchmarks.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client } from '@opensearch-project/opensearch';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/lib/aws/index-v3.js';
 import { z } from 'zod';
 import { loadAccessPolicyConfigFile } from '../adapters/auth/access-policy-file';
@@ -64,6 +66,11 @@ export const awsConfigSchema = z.object({
   FHIR_SMART_AUDIENCE: z.string().min(1).optional(),
   FHIR_SMART_JWKS_URI: z.url().optional(),
   FHIR_ACCESS_POLICY_FILE: z.string().optional(),
+  /**
+   * A JWKS file whose keys the token verifier pins instead of fetching the issuer's: the local dev
+   * issuer's keys under `npm run start:aws` (issue 9). Absent on AWS.
+   */
+  FHIR_JWKS_FILE: z.string().min(1).optional(),
   /** The AppSync GraphQL URL the stream processor publishes committed changes to. */
   FHIR_APPSYNC_URL: z.url().optional(),
   FHIR_MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
@@ -131,6 +138,16 @@ const noSearchIndex = {
   search: (): Promise<never> => Promise.reject(new FhirError('NOT_IMPLEMENTED', 'Search needs an OpenSearch domain (FHIR_OPENSEARCH_ENDPOINT)')),
 };
 
+const jwksFileSchema = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string() })).min(1) });
+
+/** The pinned keys of FHIR_JWKS_FILE, checked once at start. */
+function pinnedJwks(file: string | undefined): { jwks?: Jwks } {
+  if (file === undefined) return {};
+  const parsed = jwksFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new ConfigError(`Invalid AWS configuration:\n  FHIR_JWKS_FILE ${file} is not a JWKS with keys (kty, kid)`);
+  return { jwks: parsed.data as Jwks };
+}
+
 function createVerifier(config: AwsConfig): JwtTokenVerifier | undefined {
   switch (config.FHIR_AUTH_MODE) {
     case 'cognito':
@@ -139,9 +156,12 @@ function createVerifier(config: AwsConfig): JwtTokenVerifier | undefined {
         userPoolId: config.FHIR_COGNITO_USER_POOL_ID ?? '',
         clientId: config.FHIR_COGNITO_CLIENT_ID ?? '',
         ...(config.FHIR_COGNITO_ENDPOINT === undefined ? {} : { jwksFetcher: new EndpointJwksFetcher(config.FHIR_COGNITO_ENDPOINT) }),
+        ...pinnedJwks(config.FHIR_JWKS_FILE),
       });
     case 'smart':
-      return new JwtTokenVerifier({ mode: 'smart', issuer: config.FHIR_SMART_ISSUER ?? '', audience: config.FHIR_SMART_AUDIENCE ?? '', jwksUri: config.FHIR_SMART_JWKS_URI ?? '' });
+      return new JwtTokenVerifier({
+        mode: 'smart', issuer: config.FHIR_SMART_ISSUER ?? '', audience: config.FHIR_SMART_AUDIENCE ?? '', jwksUri: config.FHIR_SMART_JWKS_URI ?? '', ...pinnedJwks(config.FHIR_JWKS_FILE),
+      });
     case 'none':
       return undefined;
   }
