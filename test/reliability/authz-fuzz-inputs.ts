@@ -80,6 +80,10 @@ export type Probe =
   | { readonly kind: 'search-system'; readonly query: string }
   | { readonly kind: 'compartment'; readonly patient: string; readonly type: string }
   | { readonly kind: 'everything'; readonly patient: string }
+  /** A batch of GET entries: each entry is authorized on its own (http.html#transaction). */
+  | { readonly kind: 'batch'; readonly entries: readonly Probe[] }
+  /** The `next` page of an administrator's search or history in `from`, replayed by the caller in its URL tenant. */
+  | { readonly kind: 'foreign-page'; readonly path: string; readonly from: string }
   | { readonly kind: 'graphql'; readonly query: string; readonly read?: { readonly type: string; readonly id: string } };
 
 /** Compartment and financial types (partial visibility) more often than the others. */
@@ -186,11 +190,43 @@ const graphql: fc.Arbitrary<Probe> = fc.tuple(typeAndId, fc.constantFrom('read',
 
 const SYSTEM_SEARCHES = ['_type=Patient,Observation,Claim&_count=1000', '_id=p1', '_type=Observation&_include=Observation:subject', '_lastUpdated=gt2000-01-01&_count=1000', '_type=Condition,Coverage&_revinclude=Claim:coverage'];
 
+const read = typeAndId.map(([t, id]): Probe => ({ kind: 'read', type: t, id }));
+const vread = fc.tuple(typeAndId, fc.constantFrom('1', '2', '3', '9')).map(([[t, id], version]): Probe => ({ kind: 'vread', type: t, id, version }));
+const historyInstance = typeAndId.map(([t, id]): Probe => ({ kind: 'history', type: t, id }));
+const historyType = type.map((t): Probe => ({ kind: 'history', type: t }));
+
+const FOREIGN_PAGES = [
+  'Observation?_count=2', 'Observation?_count=2&_include=Observation:subject', 'Patient?_count=1&_revinclude=Observation:subject',
+  'Condition?_count=1&_include=Condition:asserter', 'Claim?_count=1', '?_type=Patient,Observation&_count=2', 'Observation/_history?_count=2', '_history?_count=3',
+];
+
+/** The FHIR path (relative to the tenant's base) of a REST probe. */
+export function pathOf(probe: Probe): string {
+  switch (probe.kind) {
+    case 'read': return `${probe.type}/${probe.id}`;
+    case 'vread': return `${probe.type}/${probe.id}/_history/${probe.version}`;
+    case 'history': return `${[probe.type, probe.id].filter((p) => p !== undefined).join('/')}${probe.type === undefined ? '' : '/'}_history?_count=1000`;
+    case 'search': {
+      const params = new URLSearchParams(probe.extra.map(([n, v]): [string, string] => [n, v]));
+      if (probe.simple) params.append(probe.simple.name, probe.simple.value);
+      return `${probe.type}?${params.toString()}`;
+    }
+    case 'search-system': return `?${probe.query}`;
+    case 'compartment': return `Patient/${probe.patient}/${probe.type}?_count=1000`;
+    case 'everything': return `Patient/${probe.patient}/$everything`;
+    case 'foreign-page': return probe.path;
+    case 'batch': return '';
+    case 'graphql': return '$graphql';
+  }
+}
+
 export const probes: fc.Arbitrary<Probe> = fc.oneof(
-  { weight: 4, arbitrary: typeAndId.map(([t, id]): Probe => ({ kind: 'read', type: t, id })) },
-  { weight: 2, arbitrary: fc.tuple(typeAndId, fc.constantFrom('1', '2', '3', '9')).map(([[t, id], version]): Probe => ({ kind: 'vread', type: t, id, version })) },
-  { weight: 2, arbitrary: typeAndId.map(([t, id]): Probe => ({ kind: 'history', type: t, id })) },
-  { weight: 2, arbitrary: type.map((t): Probe => ({ kind: 'history', type: t })) },
+  { weight: 4, arbitrary: read },
+  { weight: 2, arbitrary: vread },
+  { weight: 2, arbitrary: historyInstance },
+  { weight: 2, arbitrary: historyType },
+  { weight: 2, arbitrary: fc.array(fc.oneof(read, vread, historyInstance, historyType, search), { minLength: 1, maxLength: 4 }).map((entries): Probe => ({ kind: 'batch', entries })) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...FOREIGN_PAGES), fc.constantFrom<string>(...TENANTS)).map(([path, from]): Probe => ({ kind: 'foreign-page', path, from })) },
   { weight: 1, arbitrary: fc.constant<Probe>({ kind: 'history' }) },
   { weight: 8, arbitrary: search },
   { weight: 1, arbitrary: fc.constantFrom(...SYSTEM_SEARCHES).map((query): Probe => ({ kind: 'search-system', query })) },

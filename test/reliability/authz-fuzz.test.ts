@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { OTHER_TENANT, TENANTS, type Json } from './authz-fuzz-data';
 import { Checker, decidable, graphqlOccurrences, restOccurrences, type Findings } from './authz-fuzz-check';
-import { callers, steps, TYPES, type Probe, type Step } from './authz-fuzz-inputs';
+import { callers, pathOf, steps, TYPES, type Probe, type Step } from './authz-fuzz-inputs';
 import { gate, type Caller, type Mode } from './authz-oracle';
 import { startFuzzServer, type FuzzServer } from './authz-fuzz-server';
 import { checkSubscribers, openSubscribers, settle } from './authz-fuzz-subscriptions';
@@ -27,29 +27,24 @@ interface Answer {
   readonly body: Json;
 }
 
-function pathOf(probe: Probe): string {
-  switch (probe.kind) {
-    case 'read': return `${probe.type}/${probe.id}`;
-    case 'vread': return `${probe.type}/${probe.id}/_history/${probe.version}`;
-    case 'history': return `${[probe.type, probe.id].filter((p) => p !== undefined).join('/')}${probe.type === undefined ? '' : '/'}_history?_count=1000`;
-    case 'search': {
-      const params = new URLSearchParams(probe.extra.map(([n, v]): [string, string] => [n, v]));
-      if (probe.simple) params.append(probe.simple.name, probe.simple.value);
-      return `${probe.type}?${params.toString()}`;
-    }
-    case 'search-system': return `?${probe.query}`;
-    case 'compartment': return `Patient/${probe.patient}/${probe.type}?_count=1000`;
-    case 'everything': return `Patient/${probe.patient}/$everything`;
-    case 'graphql': return '$graphql';
-  }
+/** The URL of the `next` page of an administrator's answer in `from`, moved to `tenant`'s base. */
+async function foreignPage(fuzz: FuzzServer, probe: Probe & { kind: 'foreign-page' }, tenant: string): Promise<string> {
+  const admin = fuzz.headersOf({ mode: fuzz.mode, token: 'valid', tenant: probe.from, groups: ['practitioner'], scopes: ['system/*.*'] });
+  const first = await fuzz.server.request(`/tenant/${probe.from}/${probe.path}`, { headers: admin });
+  const next = ((first.json['link'] ?? []) as { relation?: string; url?: string }[]).find((l) => l.relation === 'next')?.url;
+  return (next ?? `${fuzz.server.base}/tenant/${probe.from}/${probe.path}`).replace(/\/tenant\/[^/?]+(?=[/?])/, `/tenant/${tenant}`);
 }
 
 async function send(fuzz: FuzzServer, caller: Caller, tenant: string, probe: Probe): Promise<Answer> {
-  const url = `${fuzz.server.base}/tenant/${tenant}/${pathOf(probe)}`;
+  const base = `${fuzz.server.base}/tenant/${tenant}`;
+  const url = probe.kind === 'foreign-page' ? await foreignPage(fuzz, probe, tenant) : probe.kind === 'batch' ? base : `${base}/${pathOf(probe)}`;
   const headers: Record<string, string> = { accept: 'application/fhir+json', ...fuzz.headersOf(caller) };
+  const post = (contentType: string, body: unknown): RequestInit => ({ method: 'POST', headers: { ...headers, 'content-type': contentType }, body: JSON.stringify(body) });
   const init: RequestInit = probe.kind === 'graphql'
-    ? { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: probe.query }) }
-    : { method: 'GET', headers };
+    ? post('application/json', { query: probe.query })
+    : probe.kind === 'batch'
+      ? post('application/fhir+json', { resourceType: 'Bundle', type: 'batch', entry: probe.entries.map((e) => ({ request: { method: 'GET', url: pathOf(e) } })) })
+      : { method: 'GET', headers };
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
   const text = await response.text();
   let body: Json = {};
