@@ -2,31 +2,14 @@
 // (a real API Gateway proxy event, base64 as API Gateway sends binary media types) lands in S3,
 // not in the DynamoDB item, and a native read returns the same bytes base64-encoded for API Gateway.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
 import { createRestLambdaHandler, type RestLambdaHandler } from '../../rest/lambda-handler';
 import { createAwsApp, parseAwsConfig, type AwsApp } from '../../wiring/aws';
+import { apiEvent } from './support/api-gateway';
 import { dynamoDbClient, s3Client, uniqueName } from './support/clients';
 import { describeWithMoto } from './support/engines';
-
-const fixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'api-gateway', 'post-patient.json'), 'utf8')) as APIGatewayProxyEvent;
-
-function binaryEvent(method: string, path: string, headers: Record<string, string>, body: Buffer | null): APIGatewayProxyEvent {
-  return {
-    ...fixture,
-    httpMethod: method,
-    path,
-    pathParameters: { proxy: path.slice(1) },
-    headers: { Host: fixture.headers['Host'] ?? '', ...headers },
-    multiValueHeaders: {},
-    body: body === null ? null : body.toString('base64'),
-    isBase64Encoded: body !== null,
-  };
-}
 
 describeWithMoto('Binary content on DynamoDB and S3 (moto)', (endpoint) => {
   const tableName = uniqueName('fhir-binary');
@@ -62,12 +45,12 @@ describeWithMoto('Binary content on DynamoDB and S3 (moto)', (endpoint) => {
 
   test('a 1 MB raw upload is stored in S3 and read back natively', async () => {
     const bytes = randomBytes(1024 * 1024);
-    const created = await rest(binaryEvent('POST', '/Binary', { 'Content-Type': 'image/png', Accept: 'application/fhir+json' }, bytes));
+    const created = await rest(apiEvent('POST', '/Binary', { 'Content-Type': 'image/png', Accept: 'application/fhir+json' }, { bytes }));
     expect(created.statusCode).toBe(201);
     const id = (JSON.parse(created.body) as { id: string }).id;
 
     const stored = await app.deps.store.read('default', 'Binary', id);
-    const read = await rest(binaryEvent('GET', `/Binary/${id}`, { Accept: 'image/png' }, null));
+    const read = await rest(apiEvent('GET', `/Binary/${id}`, { Accept: 'image/png' }));
 
     expect(stored?.resource?.['data']).toBeUndefined();
     expect(read.statusCode).toBe(200);

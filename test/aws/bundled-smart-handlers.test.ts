@@ -12,15 +12,12 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, DeleteBucketCommand, ListObjectsV2Command, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
 import { GRAPHQL_FUNCTION, REST_FUNCTION, STREAM_FUNCTION } from '../infra/synth';
 import { lambdaEnvironment, synthesizeBundled, type BundledStack } from '../infra/support/bundled-stack';
 import { invokeBundle } from '../infra/support/invoke-bundle';
 import { apiEvent, proxyResult, type ProxyResult } from './support/api-gateway';
-import { dynamoDbClient, s3Client, uniqueName } from './support/clients';
+import { createDataStores, deleteDataStores, dynamoDbClient, uniqueName } from './support/clients';
 import { readStream } from './support/dynamodb-stream';
 import { describeWithMoto } from './support/engines';
 
@@ -67,12 +64,7 @@ describeWithMoto('an authMode=smart stack: each bundled Lambda with SMART tokens
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     issuer = `https://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
 
-    const dynamo = dynamoDbClient(motoEndpoint);
-    await ensureResourceTable(dynamo, tableName);
-    dynamo.destroy();
-    const s3 = s3Client(motoEndpoint);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    s3.destroy();
+    await createDataStores(motoEndpoint, tableName, bucket);
 
     bundled = synthesizeBundled({ authMode: 'smart', search: false, graphqlTypes: 'Patient,Binary' });
     const resolved = {
@@ -95,14 +87,7 @@ describeWithMoto('an authMode=smart stack: each bundled Lambda with SMART tokens
     await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
     bundled?.close();
     rmSync(certDir, { recursive: true, force: true });
-    const dynamo = dynamoDbClient(motoEndpoint);
-    await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
-    dynamo.destroy();
-    const s3 = s3Client(motoEndpoint);
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    for (const object of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-    s3.destroy();
+    await deleteDataStores(motoEndpoint, tableName, bucket);
   });
 
   test('every Lambda gets the SMART settings from the stack parameters', () => {

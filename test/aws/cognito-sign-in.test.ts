@@ -21,18 +21,15 @@ import {
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { ensureResourceTable } from '../../adapters/aws/dynamodb-table';
 import { EndpointJwksFetcher } from '../../adapters/auth/endpoint-jwks-fetcher';
 import { GRAPHQL_FUNCTION, REST_FUNCTION } from '../infra/synth';
 import { lambdaEnvironment, synthesizeBundled, type BundledStack } from '../infra/support/bundled-stack';
 import { invokeBundle } from '../infra/support/invoke-bundle';
 import { TemplateResolver } from '../infra/support/resolve-template';
 import { apiEvent, proxyResult, type ProxyResult } from './support/api-gateway';
-import { dynamoDbClient, s3Client, testRegion, uniqueName } from './support/clients';
+import { createDataStores, deleteDataStores, testRegion, uniqueName } from './support/clients';
 import { describeWithMoto } from './support/engines';
 
 const BASE_URL = 'https://fhir.example.org/fhir';
@@ -92,12 +89,7 @@ describeWithMoto('Cognito on moto: the stack\'s user pool, InitiateAuth, and the
       tokens[person] = signedIn.AuthenticationResult?.IdToken ?? '';
     }
 
-    const dynamo = dynamoDbClient(motoEndpoint);
-    await ensureResourceTable(dynamo, tableName);
-    dynamo.destroy();
-    const s3 = s3Client(motoEndpoint);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    s3.destroy();
+    await createDataStores(motoEndpoint, tableName, bucket);
 
     const resolved = { FHIR_TABLE_NAME: tableName, FHIR_BINARY_BUCKET: bucket, FHIR_COGNITO_USER_POOL_ID: userPoolId, FHIR_COGNITO_CLIENT_ID: clientId, FHIR_BASE_URL: `${BASE_URL}/` };
     const local = { FHIR_DYNAMODB_ENDPOINT: motoEndpoint, FHIR_S3_ENDPOINT: motoEndpoint, FHIR_COGNITO_ENDPOINT: motoEndpoint };
@@ -109,12 +101,7 @@ describeWithMoto('Cognito on moto: the stack\'s user pool, InitiateAuth, and the
     bundled?.close();
     if (userPoolId) await cognito.send(new DeleteUserPoolCommand({ UserPoolId: userPoolId }));
     cognito.destroy();
-    const dynamo = dynamoDbClient(motoEndpoint);
-    await dynamo.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
-    dynamo.destroy();
-    const s3 = s3Client(motoEndpoint);
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
-    s3.destroy();
+    await deleteDataStores(motoEndpoint, tableName, bucket);
   });
 
   test('the pool has the stack\'s groups, and InitiateAuth gives each user an ID token with their groups and tenant', () => {

@@ -1,7 +1,8 @@
 // SDK clients pointed at the local engines (moto accepts any credentials; the region is fixed).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from '@opensearch-project/opensearch';
+import { ensureResourceTable } from '../../../adapters/aws/dynamodb-table';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 export const testRegion = 'us-east-1';
@@ -23,4 +24,26 @@ export function uniqueName(prefix: string): string {
 
 export function openSearchClient(url: string): Client {
   return new Client({ node: url });
+}
+
+/** The resource table and binary bucket a bundled Lambda is pointed at, created in moto. */
+export async function createDataStores(endpoint: string, tableName: string, bucket: string): Promise<void> {
+  const dynamo = dynamoDbClient(endpoint);
+  await ensureResourceTable(dynamo, tableName);
+  dynamo.destroy();
+  const s3 = s3Client(endpoint);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  s3.destroy();
+}
+
+/** Removes what createDataStores made, emptying the bucket first. */
+export async function deleteDataStores(endpoint: string, tableName: string, bucket: string): Promise<void> {
+  const dynamo = dynamoDbClient(endpoint);
+  await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
+  dynamo.destroy();
+  const s3 = s3Client(endpoint);
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  for (const object of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+  await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  s3.destroy();
 }
