@@ -43,6 +43,12 @@ describeWithChromium('web console and GraphQL IDE in Chromium', (executablePath)
     await page.waitForFunction(() => document.querySelector('tr[data-type="Patient"] td.count')?.textContent === '1');
     await page.waitForFunction(() => [...document.querySelectorAll('td.count')].every((cell) => cell.textContent !== '…'));
     await shot('02-resource-types');
+    // Only the types that hold something, at a glance.
+    await page.click('input#non-empty');
+    const shown = await page.$$eval('table.types tbody tr', (rows) => rows.filter((row) => !(row as HTMLElement).hidden).map((row) => (row as HTMLElement).dataset['type']));
+    expect(shown).toEqual(['Organization', 'Patient']);
+    await shot('02b-resource-types-non-empty');
+    await page.click('input#non-empty');
     expect(await page.$eval('#session', (element) => element.textContent)).toContain('practitioner');
   });
 
