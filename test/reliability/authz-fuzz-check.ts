@@ -154,24 +154,39 @@ export class Checker {
   }
 
   /**
+   * The current resources a search of `type` may match for this caller (simple parameter and
+   * compartment applied), or undefined when the caller may not search it or the server searches
+   * only the first of two compartments (fewer results by design).
+   */
+  private searchable(type: string, simple: SimpleParam | undefined, members: string | undefined): Json[] | undefined {
+    if (gate(this.caller, this.tenant, 'search-type', type) !== undefined) return undefined;
+    const searchAccess = access(this.caller, this.tenant, 'search-type', type);
+    if (!searchAccess.unrestricted && searchAccess.patients.size > 1) return undefined;
+    return this.model.current(this.tenant, type).filter((content) =>
+      (simple === undefined || matches(content, simple)) &&
+      (members === undefined || (compartmentsOf(content).has(members) && !(type === 'Patient' && content['id'] === members))) &&
+      (searchAccess.unrestricted || [...compartmentsOf(content)].some((p) => searchAccess.patients.has(p))));
+  }
+
+  /** A total (REST Bundle.total, GraphQL Connection count) may count only what the caller may search. */
+  searchTotal(type: string, simple: SimpleParam | undefined, total: unknown, members?: string): void {
+    const searchable = this.searchable(type, simple, members);
+    if (searchable !== undefined && typeof total === 'number' && total > searchable.length) {
+      this.leak(`total ${total} of ${type} counts resources the caller may not search (${searchable.length})`);
+    }
+  }
+
+  /**
    * A search whose matches the data set decides (no chain, no _summary/_elements, one page): every
    * readable match is there, and the total counts only what the caller may search.
    */
   searchComplete(type: string, simple: SimpleParam | undefined, body: Json, members?: string): void {
-    if (gate(this.caller, this.tenant, 'search-type', type) !== undefined) return;
-    const searchAccess = access(this.caller, this.tenant, 'search-type', type);
-    // With two compartments the server searches only the first: fewer results by design.
-    if (!searchAccess.unrestricted && searchAccess.patients.size > 1) return;
-    const searchable = this.model.current(this.tenant, type).filter((content) =>
-      (simple === undefined || matches(content, simple)) &&
-      (members === undefined || (compartmentsOf(content).has(members) && !(type === 'Patient' && content['id'] === members))) &&
-      (searchAccess.unrestricted || [...compartmentsOf(content)].some((p) => searchAccess.patients.has(p))));
+    const searchable = this.searchable(type, simple, members) ?? [];
     const shown = new Set(((body['entry'] ?? []) as Json[]).filter((e) => (e['search'] as Json | undefined)?.['mode'] !== 'include').map((e) => String((e['resource'] as Json | undefined)?.['id'])));
     for (const content of searchable) {
       if (mayRead(this.caller, this.tenant, type, content) && !shown.has(String(content['id']))) this.overRefusal(`search ${type} lacks ${type}/${String(content['id'])}`);
     }
-    const total = body['total'];
-    if (typeof total === 'number' && total > searchable.length) this.leak(`search total ${total} counts resources the caller may not search (${searchable.length})`);
+    this.searchTotal(type, simple, body['total'], members);
   }
 }
 

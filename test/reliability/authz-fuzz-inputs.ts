@@ -84,7 +84,7 @@ export type Probe =
   | { readonly kind: 'batch'; readonly entries: readonly Probe[] }
   /** The `next` page of an administrator's search or history in `from`, replayed by the caller in its URL tenant. */
   | { readonly kind: 'foreign-page'; readonly path: string; readonly from: string }
-  | { readonly kind: 'graphql'; readonly query: string; readonly read?: { readonly type: string; readonly id: string } };
+  | { readonly kind: 'graphql'; readonly query: string; readonly read?: { readonly type: string; readonly id: string }; readonly connection?: string };
 
 /** Compartment and financial types (partial visibility) more often than the others. */
 const TYPE_WEIGHTS: Readonly<Record<string, number>> = { Patient: 4, Observation: 4, Condition: 2, Encounter: 2, Claim: 2, Coverage: 1, Account: 1, Organization: 1, Practitioner: 1, Subscription: 1 };
@@ -184,7 +184,11 @@ const graphql: fc.Arbitrary<Probe> = fc.tuple(typeAndId, fc.constantFrom('read',
       shape === 'read' ? `${t}(id: "${id}") ${selection}`
         : shape === 'list' ? `${t}List${listArgs} ${selection}`
           : `${t}Connection${listArgs} { total: count edges { resource ${selection} } }`;
-    return { kind: 'graphql', query: `{ ${root} } ${FRAGMENT}`, ...(shape === 'read' ? { read: { type: t, id } } : {}) };
+    return {
+      kind: 'graphql', query: `{ ${root} } ${FRAGMENT}`,
+      ...(shape === 'read' ? { read: { type: t, id } } : {}),
+      ...(shape === 'connection' && listArgs === '' ? { connection: t } : {}),
+    };
   }),
 );
 

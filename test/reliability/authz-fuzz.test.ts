@@ -65,6 +65,10 @@ function check(fuzz: FuzzServer, caller: Caller, tenant: string, probe: Probe, a
       const data = answer.body['data'] as Json | null | undefined;
       checker.read(probe.read.type, probe.read.id, undefined, data?.[probe.read.type] ? 200 : 404);
     }
+    if (probe.connection !== undefined) {
+      const connection = (answer.body['data'] as Json | null | undefined)?.[`${probe.connection}Connection`] as Json | null | undefined;
+      checker.searchTotal(probe.connection, undefined, connection?.['total']);
+    }
     return;
   }
   checker.occurrences(restOccurrences(answer.body));
