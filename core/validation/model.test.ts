@@ -30,10 +30,11 @@ describe('the generated R4 model', () => {
 });
 
 describe('type lists', () => {
-  test('has the 147 concrete resource types of the package, sorted, SubscriptionStatus included', () => {
-    expect(resourceTypes).toHaveLength(147);
+  test('has the 146 concrete R4 resource types, sorted, without the R4B SubscriptionStatus the package also ships', () => {
+    expect(resourceTypes).toHaveLength(146);
     expect([...resourceTypes].sort()).toEqual(resourceTypes);
-    expect(resourceTypes).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Bundle', 'Binary', 'Parameters', 'SubscriptionStatus']));
+    expect(resourceTypes).toEqual(expect.arrayContaining(['Patient', 'Observation', 'Bundle', 'Binary', 'Parameters']));
+    expect(resourceTypes).not.toContain('SubscriptionStatus');
   });
 
   test('abstract resources are not resource types', () => {
@@ -115,8 +116,10 @@ describe('getTypeDefinition', () => {
     expect([...(gender?.codes ?? [])]).toEqual(['male', 'female', 'other', 'unknown']);
   });
 
-  test('widens the ResourceType value set with the package resource types', () => {
-    expect(getElementDefinition('CapabilityStatement.rest.resource.type')?.binding?.codes.has('SubscriptionStatus')).toBe(true);
+  test('binds resource type codes to the R4 ResourceType value set, which has no SubscriptionStatus', () => {
+    const codes = getElementDefinition('CapabilityStatement.rest.resource.type')?.binding?.codes;
+    expect(codes?.has('Patient')).toBe(true);
+    expect(codes?.has('SubscriptionStatus')).toBe(false);
   });
 
   test('follows datatypes in element paths', () => {

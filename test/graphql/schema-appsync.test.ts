@@ -101,7 +101,7 @@ describe('FHIR GraphQL conventions', () => {
       ...['', 'List', 'Connection'].filter((suffix) => query?.getFields()[type + suffix] === undefined).map((suffix) => type + suffix),
       ...['Create', 'Update', 'Delete'].filter((suffix) => mutation?.getFields()[type + suffix] === undefined).map((suffix) => type + suffix),
     ]);
-    expect(resources.length).toBe(147);
+    expect(resources.length).toBe(146);
     expect(missing).toEqual([]);
   });
 
@@ -206,4 +206,30 @@ test('carries no descriptions: every byte of the 1 MB budget is schema', () => {
   });
 
   expect(described).toEqual([]);
+});
+
+describe('the schema is R4 only (issue 9, defect 3)', () => {
+  // The R4 ResourceType code system (resourcelist.html), read from the package's own terminology.
+  const r4Types = (): Set<string> => {
+    const file = join(ROOT, 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4', 'valuesets.json');
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { entry: { resource: { resourceType: string; url: string; concept?: { code: string }[] } }[] };
+    const system = bundle.entry.find((e) => e.resource.resourceType === 'CodeSystem' && e.resource.url === 'http://hl7.org/fhir/resource-types');
+    return new Set((system?.resource.concept ?? []).map((c) => c.code));
+  };
+
+  test('has no SubscriptionStatus (an R4B type) anywhere: no type, no query, no mutation', () => {
+    expect(schema.getType('SubscriptionStatus')).toBeUndefined();
+    expect(schema.getType('SubscriptionStatusConnection')).toBeUndefined();
+    expect(Object.keys(schema.getQueryType()?.getFields() ?? {}).filter((name) => name.startsWith('SubscriptionStatus'))).toEqual([]);
+    expect(Object.keys(schema.getMutationType()?.getFields() ?? {}).filter((name) => name.startsWith('SubscriptionStatus'))).toEqual([]);
+    expect(sdl).not.toContain('SubscriptionStatus');
+  });
+
+  test('every type implementing Resource is an R4 resource type, and every concrete R4 resource type is there', () => {
+    const r4 = r4Types();
+    const implementing = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Resource')).map((type) => type.name);
+    expect(implementing.filter((name) => !r4.has(name))).toEqual([]);
+    const abstract = new Set(['Resource', 'DomainResource']);
+    expect([...r4].filter((name) => !abstract.has(name) && !implementing.includes(name))).toEqual([]);
+  });
 });

@@ -109,7 +109,7 @@ export class ElementRowEncoder {
     const named = (type.targetProfile ?? []).map(lastSegment);
     if (named.length === 0 || named.includes('Resource')) return type.code;
     // The package adds Medplum's own types to a few R4 targets (AuditEvent.source.observer: Bot,
-    // ClientApplication; SubscriptionStatus.topic: SubscriptionTopic); they are not R4 resources.
+    // ClientApplication); they are not R4 resources.
     const targets = named.filter((target) => this.resourceTypes.has(target));
     if (targets.length === 0 && type.code === 'Reference') throw new Error(`${path}: no known target among ${named.join(', ')}`);
     return targets.length === 0 ? type.code : `${type.code}(${targets.join(',')})`;

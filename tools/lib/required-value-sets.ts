@@ -5,7 +5,6 @@
 // (BCP-13 mime types, ISO 4217 currencies, UCUM) or filters are left unchecked.
 import type { RawCodeSystem, RawConcept, RawValueSet } from './medplum-definitions';
 
-const RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
 
 function withoutVersion(canonical: string): string {
   const bar = canonical.indexOf('|');
@@ -34,15 +33,7 @@ export class RequiredValueSets {
   /** Each entry is [value set url, ...`system|code`]; a CodeableConcept or Coding row's binding is an index into this list. */
   readonly codingTable: string[][] = [];
 
-  /**
-   * @param extraResourceTypes concrete resource types the package defines beyond the R4
-   * ResourceType code system (SubscriptionStatus): the server accepts them, so codes that name
-   * a resource type must too.
-   */
-  constructor(
-    terminology: readonly (RawCodeSystem | RawValueSet)[],
-    private readonly extraResourceTypes: readonly string[],
-  ) {
+  constructor(terminology: readonly (RawCodeSystem | RawValueSet)[]) {
     for (const resource of terminology) this.byUrl.set(resource.url, resource);
   }
 
@@ -72,9 +63,6 @@ export class RequiredValueSets {
     if (codeSystem?.resourceType !== 'CodeSystem' || codeSystem.content !== 'complete') return undefined;
     const codes: SystemCode[] = [];
     conceptCodes(system, codeSystem.concept, codes);
-    if (system === RESOURCE_TYPES_SYSTEM) {
-      for (const type of this.extraResourceTypes) if (!codes.some((c) => c.code === type)) codes.push({ system, code: type });
-    }
     return codes;
   }
 
