@@ -10,7 +10,9 @@ import type { ChangeFeed } from './ports/change-feed';
 import type { ResourceStore } from './ports/resource-store';
 import type { SearchIndex } from './ports/search-index';
 import { baseRegistry, type DefinitionRegistry } from './registry/registry';
+import type { SearchEngine } from './search-engine';
 import { createSearchEngine } from './search/engine';
+import { terminologyOverSearch } from './terminology/stored-terminology';
 import { extractIndexEntries } from './search/extract';
 import { resourceTypes } from './validation/model';
 import { fhirpathInvariant } from './validation/profiles/fhirpath-invariant';
@@ -43,6 +45,8 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
   const { config, store, index, changeFeed, access, log, binaries, bulkExport } = adapters;
   const registry = adapters.registry ?? baseRegistry;
   const checkProfiles = createProfileValidator(registry, config.profiles ?? defaultProfilePolicy, fhirpathInvariant);
+  // Search modifiers that need terminology look stored CodeSystems and ValueSets up through the search itself.
+  const search: SearchEngine = createSearchEngine({ index, store, access, config, registry, terminology: (ctx) => terminologyOverSearch(registry, search, store, ctx) });
   return {
     config,
     registry,
@@ -51,7 +55,7 @@ export function createCoreDeps(adapters: CoreAdapters): CoreDeps {
     changeFeed,
     ...(adapters.audit !== undefined ? { audit: adapters.audit } : {}),
     access,
-    search: createSearchEngine({ index, store, access, config, registry }),
+    search,
     validate: (resource) => {
       assertValidResource(resource);
       throwOnErrors(checkProfiles(resource));

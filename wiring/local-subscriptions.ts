@@ -7,7 +7,9 @@ import { nodeWebhookSender } from '../adapters/http/node-webhook-sender';
 import { allowAllPolicy } from '../core/authz/access-policy';
 import type { CoreDeps } from '../core/core-deps';
 import type { WebhookSender } from '../core/ports/webhook-sender';
+import type { SearchEngine } from '../core/search-engine';
 import { createSearchEngine } from '../core/search/engine';
+import { terminologyOverSearch } from '../core/terminology/stored-terminology';
 import type { HostResolver } from '../core/subscriptions/endpoint-check';
 import type { EndpointPolicy } from '../core/subscriptions/endpoint-policy';
 import { SubscriptionDispatcher } from '../core/subscriptions/subscription-dispatcher';
@@ -45,9 +47,18 @@ export interface LocalDispatcherOptions {
 
 export function createLocalDispatcher(config: LocalConfig, deps: CoreDeps, database: Database, baseUrlOf: (tenant: string) => string, pings: SubscriptionPings, options: LocalDispatcherOptions): SubscriptionDispatcher {
   const policy = deps.config.subscriptionEndpoints ?? endpointPolicyOf(config);
+  // Criteria with :in, :not-in, :above or :below match with the same terminology as a search.
+  const systemSearch: SearchEngine = createSearchEngine({
+    index: new SqliteSearchIndex(database, { registry: deps.registry }),
+    store: deps.store,
+    access: allowAllPolicy,
+    config: deps.config,
+    registry: deps.registry,
+    terminology: (ctx) => terminologyOverSearch(deps.registry, systemSearch, deps.store, ctx),
+  });
   return new SubscriptionDispatcher({
     core: deps,
-    systemSearch: createSearchEngine({ index: new SqliteSearchIndex(database, { registry: deps.registry }), store: deps.store, access: allowAllPolicy, config: deps.config, registry: deps.registry }),
+    systemSearch,
     outbox: new SqliteSubscriptionOutbox(database),
     sender: options.sender ?? nodeWebhookSender,
     resolve: options.resolveHost ?? dnsResolver,

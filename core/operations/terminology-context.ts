@@ -2,15 +2,12 @@ import type { CoreDeps } from '../core-deps';
 import { FhirError } from '../errors/fhir-error';
 import type { Resource } from '../fhir-types';
 import type { RequestContext } from '../request';
-import { createTerminology, type TerminologyResolver } from '../terminology/terminology';
+import { terminologyOverSearch } from '../terminology/stored-terminology';
+import type { TerminologyResolver } from '../terminology/terminology';
 
 /** The terminology a request sees: R4, the IG packages, and the tenant's stored CodeSystems/ValueSets. */
 export function terminologyFor(deps: CoreDeps, ctx: RequestContext): TerminologyResolver {
-  return createTerminology(deps.registry, async (resourceType, url) => {
-    const [id] = await deps.search.findMatches(ctx, resourceType, `url=${encodeURIComponent(url)}`, 1);
-    if (id === undefined) return undefined;
-    return (await deps.store.read(ctx.tenant, resourceType, id))?.resource;
-  });
+  return terminologyOverSearch(deps.registry, deps.search, deps.store, ctx);
 }
 
 /** The stored resource an instance-level operation runs on (`ValueSet/[id]/$expand`). */

@@ -44,7 +44,7 @@ export type SearchValue =
   | { readonly kind: 'text'; readonly terms: readonly string[] }
   | { readonly kind: 'composite'; readonly components: readonly SearchValue[] };
 
-export type Modifier = 'missing' | 'exact' | 'contains' | 'text' | 'code-text' | 'not' | 'above' | 'below' | 'identifier' | 'of-type' | 'type';
+export type Modifier = 'missing' | 'exact' | 'contains' | 'text' | 'code-text' | 'not' | 'above' | 'below' | 'in' | 'not-in' | 'identifier' | 'of-type' | 'type';
 
 /** One parameter with its OR-ed values (comma), search.html#combining. */
 export interface ParamCondition {

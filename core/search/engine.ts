@@ -5,7 +5,7 @@ import { searchSystem } from '../interactions/search-system';
 import { searchType } from '../interactions/search-type';
 import { parseSearch } from './parse-query';
 import { baseSearchParameters } from './parameters';
-import { assertConditionsAllowed, restrict, type SearchRuntime } from './run-search';
+import { assertConditionsAllowed, restrict, withCodes, type SearchRuntime } from './run-search';
 
 /**
  * Builds the engine the interactions call. Example (embedded):
@@ -27,7 +27,7 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
       const parsed = parseSearch([resourceType], params, { strict: true, defaultCount: limit, maxCount: Math.max(limit, 1), defaultTotal: 'none', registry });
       const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
       if (nothing) return [];
-      const page = await runtime.index.search(ctx.tenant, { ...parsed.query, count: limit, ...(scope ? { scope } : {}) });
+      const page = await runtime.index.search(ctx.tenant, await withCodes(runtime, ctx, { ...parsed.query, count: limit, ...(scope ? { scope } : {}) }));
       return page.matches.map((m) => m.id);
     },
 
@@ -38,7 +38,7 @@ export function createSearchEngine(runtime: SearchRuntime): SearchEngine {
       assertConditionsAllowed(runtime, ctx, parsed.query.conditions);
       const { scope, nothing } = restrict(runtime, ctx, [resourceType]);
       if (nothing) return { keys: [] };
-      const found = await runtime.index.search(ctx.tenant, { ...parsed.query, include: [], revinclude: [], ...(scope ? { scope } : {}) });
+      const found = await runtime.index.search(ctx.tenant, await withCodes(runtime, ctx, { ...parsed.query, include: [], revinclude: [], ...(scope ? { scope } : {}) }));
       return { keys: found.matches, ...(found.nextCursor !== undefined ? { nextCursor: found.nextCursor } : {}) };
     },
 

@@ -47,9 +47,10 @@ class UnknownSearchParameterError extends Error {}
 class UnsupportedModifierError extends InvalidSearchValueError {}
 
 const MODIFIERS: Readonly<Record<string, readonly Modifier[]>> = {
-  // search.html#modifiers, per parameter type; :in/:not-in/:above/:below on tokens need a terminology server.
+  // search.html#modifiers, per parameter type; the terminology ones on tokens are resolved into
+  // codes before a backend sees them (terminology-modifiers.ts).
   string: ['missing', 'exact', 'contains'],
-  token: ['missing', 'not', 'text', 'code-text', 'of-type'],
+  token: ['missing', 'not', 'text', 'code-text', 'of-type', 'in', 'not-in', 'above', 'below'],
   reference: ['missing', 'identifier', 'type'],
   uri: ['missing', 'above', 'below'],
   date: ['missing'],

@@ -89,6 +89,8 @@ function parseQuantity(text: string): SearchValue {
 function parseToken(text: string, modifier: Modifier | undefined): SearchValue {
   if (modifier === 'text') return { kind: 'token-text', value: normalizeString(unescape(text)) };
   if (modifier === 'code-text') return { kind: 'token-code-text', value: unescape(text) };
+  // A value set's canonical URL; terminology-modifiers.ts turns it into the codes it contains.
+  if (modifier === 'in' || modifier === 'not-in') return { kind: 'uri', value: unescape(text) };
   if (modifier === 'of-type') {
     const parts = splitEscaped(text, '|');
     if (parts.length !== 3 || parts.some((p) => p === '')) throw new InvalidSearchValueError(`:of-type needs system|code|value, not '${text}'`);

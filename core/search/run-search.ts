@@ -14,6 +14,8 @@ import type { RequestContext } from '../request';
 import type { CompartmentCondition, Condition, SearchQuery, TotalMode } from './ast';
 import type { ParsedSearch, ParseOptions } from './parse-query';
 import type { SearchParameterRegistry } from './parameters';
+import { queryNeedsTerminology, resolveTerminologyModifiers } from './terminology-modifiers';
+import type { TerminologyResolver } from '../terminology/terminology';
 
 export interface SearchRuntime {
   readonly index: SearchIndex;
@@ -24,6 +26,13 @@ export interface SearchRuntime {
   readonly defaultTotal?: TotalMode;
   /** The search parameters (R4 plus IG packages); the R4 table alone when not given. */
   readonly registry?: SearchParameterRegistry;
+  /** The terminology a caller's query sees, for :in, :not-in, :above and :below on tokens. */
+  readonly terminology?: (ctx: RequestContext) => TerminologyResolver;
+}
+
+/** The query with its terminology modifiers turned into codes (terminology-modifiers.ts). */
+export function withCodes(runtime: SearchRuntime, ctx: RequestContext, query: SearchQuery): Promise<SearchQuery> {
+  return queryNeedsTerminology(query) ? resolveTerminologyModifiers(query, runtime.terminology?.(ctx)) : Promise.resolve(query);
 }
 
 export function parseOptions(runtime: SearchRuntime, strict: boolean): ParseOptions {
@@ -147,7 +156,7 @@ export async function runSearch(runtime: SearchRuntime, ctx: RequestContext, par
     total: summaryCount ? 'accurate' : asked.total,
     count: summaryCount ? 0 : asked.count,
   };
-  const page = await runtime.index.search(ctx.tenant, query);
+  const page = await runtime.index.search(ctx.tenant, await withCodes(runtime, ctx, query));
   const [matches, included] = await Promise.all([readAll(runtime, ctx, page.matches), readAll(runtime, ctx, page.included)]);
   const subset = { ...(parsed.summary !== undefined ? { summary: parsed.summary } : {}), ...(parsed.elements !== undefined ? { elements: parsed.elements } : {}) };
   const subsetting = subset.summary !== undefined || subset.elements !== undefined;

@@ -83,10 +83,12 @@ async function includePart(resolver: TerminologyResolver, inc: JsonObject, depth
   const system = typeof inc['system'] === 'string' ? inc['system'] : undefined;
   let items: ExpansionItem[] | undefined;
   if (system !== undefined) {
-    if (EXTERNAL_CODE_SYSTEMS[system] !== undefined) throw notAvailable(system);
-    const cs = await resolver.codeSystem(system);
-    const index = cs ? conceptIndex(cs) : undefined;
     const listed = Array.isArray(inc['concept']) ? inc['concept'].filter(isJsonObject) : undefined;
+    // Listed concepts are the expansion (valueset.html#compositions) even from a code system not
+    // on this server; a filter or a whole system needs the code system itself.
+    if (listed === undefined && EXTERNAL_CODE_SYSTEMS[system] !== undefined) throw notAvailable(system);
+    const cs = EXTERNAL_CODE_SYSTEMS[system] !== undefined ? undefined : await resolver.codeSystem(system);
+    const index = cs ? conceptIndex(cs) : undefined;
     if (listed) {
       items = listed.filter((c) => typeof c['code'] === 'string').map((c) => {
         const code = String(c['code']);

@@ -11,9 +11,8 @@ import { allowAllPolicy } from '../../core/authz/access-policy';
 import { defaultCoreConfig } from '../../core/config';
 import type { Resource } from '../../core/fhir-types';
 import type { WriteOperation } from '../../core/ports/resource-store';
-import { createSearchEngine } from '../../core/search/engine';
 import { extractIndexEntries } from '../../core/search/extract';
-import { describeSearchCases, type SearchBackend } from '../search/describe-search-cases';
+import { describeSearchCases, engineWithTerminology, type SearchBackend } from '../search/describe-search-cases';
 import { dynamoDbClient, openSearchClient, uniqueName } from './support/clients';
 import { describeWithMotoAndOpenSearch } from './support/engines';
 
@@ -41,7 +40,7 @@ describeWithMotoAndOpenSearch('OpenSearchSearchIndex with DynamoDbResourceStore'
         // The write path indexes after the commit (DESIGN.md: AWS data path).
         await Promise.all(writes.map((w) => writer.index(tenant, w.resourceType, w.id, w.versionId, w.index)));
       },
-      engine: (access = allowAllPolicy) => createSearchEngine({ index, store, access, config: defaultCoreConfig }),
+      engine: (access = allowAllPolicy) => engineWithTerminology({ index, store, access, config: defaultCoreConfig }),
       async close(): Promise<void> {
         await dynamo.send(new DeleteTableCommand({ TableName: tableName }));
         dynamo.destroy();

@@ -36,7 +36,9 @@ export interface FhirResponseView {
  */
 export async function startTestServer(env: Record<string, string> = {}, options: Omit<LocalAppOptions, 'boundPort'> = { inMemory: true }, extra?: Parameters<typeof startLocalServer>[2]): Promise<TestServer> {
   const dataDir = env['FHIR_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'fhir-test-'));
-  const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent', ...env, FHIR_DATA_DIR: dataDir });
+  // Idle connections outlive fetch's own keep-alive (4 s): on a loaded machine a 5 s server
+  // timeout races the client's reuse of the socket and fails a request with ECONNRESET.
+  const config = parseLocalConfig({ PORT: '0', HOST: '127.0.0.1', FHIR_AUTH_MODE: 'none', LOG_LEVEL: 'silent', FHIR_KEEP_ALIVE_TIMEOUT_MS: '65000', ...env, FHIR_DATA_DIR: dataDir });
   const running = await startLocalServer(config, { ...options, inMemory: options.inMemory ?? true }, extra);
   const base = running.rootUrl;
   return {

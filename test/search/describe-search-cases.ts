@@ -6,6 +6,10 @@ import { FhirError } from '../../core/errors/fhir-error';
 import type { Bundle, Resource } from '../../core/fhir-types';
 import type { RequestContext } from '../../core/request';
 import type { SearchEngine, SearchTarget } from '../../core/search-engine';
+import { baseRegistry } from '../../core/registry/registry';
+import { createSearchEngine } from '../../core/search/engine';
+import type { SearchRuntime } from '../../core/search/run-search';
+import { terminologyOverSearch } from '../../core/terminology/stored-terminology';
 import { searchCases, searchErrorCases } from './search-cases';
 import { FIXTURE_TIME, searchFixtures } from './search-fixtures';
 
@@ -18,6 +22,12 @@ export interface SearchBackend {
 }
 
 export type MakeSearchBackend = () => Promise<SearchBackend>;
+
+/** The core's engine over a backend as the server builds it: with R4 terminology and the stored CodeSystems and ValueSets. */
+export function engineWithTerminology(runtime: Omit<SearchRuntime, 'terminology'>): SearchEngine {
+  const engine: SearchEngine = createSearchEngine({ ...runtime, terminology: (ctx) => terminologyOverSearch(baseRegistry, engine, runtime.store, ctx) });
+  return engine;
+}
 
 export function contextFor(tenant: string): RequestContext {
   return { principal: { subject: 'tester', groups: [], scopes: [] }, tenant, baseUrl: `http://test.local/fhir/${tenant}`, correlationId: 'search-cases' };

@@ -7,6 +7,9 @@ const UCUM = 'http://unitsofmeasure.org';
 const MRN = 'urn:oid:1.2.36.146.595.217.0.1';
 
 export const searchFixtures: readonly Resource[] = [
+  // First, so that Subscriptions (test/subscriptions/matching-cases) see it when the others arrive.
+  // A stored value set for :in / :not-in (search.html#token), composed from R4's v3-ActCode.
+  { resourceType: 'ValueSet', id: 'vs-amb', status: 'active', url: 'http://example.org/fhir/ValueSet/ambulatory', compose: { include: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', concept: [{ code: 'AMB' }] }] } },
   { resourceType: 'Organization', id: 'org1', name: 'Acme Health', active: true },
   { resourceType: 'Organization', id: 'org2', name: 'Beta Clinic', active: false, partOf: { reference: 'Organization/org1' } },
   { resourceType: 'Practitioner', id: 'dr1', name: [{ family: 'House', given: ['Gregory'] }], identifier: [{ system: 'urn:npi', value: 'NPI-1' }] },

@@ -97,3 +97,21 @@ describe('search over HTTP', () => {
     expect([matchIds(page), matchIds(next)]).toEqual([[ids['o1']], [ids['o3']]]);
   });
 });
+
+describe('terminology modifiers over HTTP (search.html#token; issue 14)', () => {
+  it(':in a ValueSet POSTed to this server, :not-in it, and :below in R4 status hierarchy', async () => {
+    const vs = await server.request('/ValueSet', {
+      method: 'POST',
+      body: { resourceType: 'ValueSet', status: 'active', url: 'http://example.org/fhir/ValueSet/glucose-codes', compose: { include: [{ system: 'http://loinc.org', concept: [{ code: '1234-5' }] }] } },
+    });
+    expect(vs.status).toBe(201);
+    const inSet = await server.request('/Observation?code:in=http://example.org/fhir/ValueSet/glucose-codes');
+    expect(inSet.status).toBe(200);
+    expect(matchIds(inSet.json).sort()).toEqual([ids['o1'], ids['o3']].sort());
+    const notInSet = await server.request('/Observation?code:not-in=http://example.org/fhir/ValueSet/glucose-codes');
+    expect(matchIds(notInSet.json)).toEqual([ids['o2']]);
+    const unknown = await server.request('/Observation?code:in=http://example.org/fhir/ValueSet/nothing-here');
+    expect(unknown.status).toBe(400);
+    expect(issueOf(unknown.json).expression).toEqual(['code:in']);
+  });
+});

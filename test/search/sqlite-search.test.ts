@@ -6,9 +6,8 @@ import { sqliteSearchIndexWriter } from '../../adapters/embedded/sqlite-search-w
 import { allowAllPolicy } from '../../core/authz/access-policy';
 import { defaultCoreConfig } from '../../core/config';
 import type { Resource } from '../../core/fhir-types';
-import { createSearchEngine } from '../../core/search/engine';
 import { extractIndexEntries } from '../../core/search/extract';
-import { describeSearchCases, type SearchBackend } from './describe-search-cases';
+import { describeSearchCases, engineWithTerminology, type SearchBackend } from './describe-search-cases';
 
 async function makeSqliteBackend(): Promise<SearchBackend> {
   const store = new SqliteResourceStore({ filename: ':memory:', indexWriter: sqliteSearchIndexWriter });
@@ -23,7 +22,7 @@ async function makeSqliteBackend(): Promise<SearchBackend> {
         return { resourceType: r.resourceType, id: r.id ?? '', expectedVersionId: before?.versionId ?? null, versionId, lastUpdated, resource, index: extractIndexEntries(resource) };
       }));
     },
-    engine: (access = allowAllPolicy) => createSearchEngine({ index, store, access, config: defaultCoreConfig }),
+    engine: (access = allowAllPolicy) => engineWithTerminology({ index, store, access, config: defaultCoreConfig }),
     close: () => store.close(),
   };
 }
