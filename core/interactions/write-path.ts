@@ -5,6 +5,7 @@ import type { ChangeAction, ResourceChange } from '../ports/change-feed';
 import type { CreateGuard, StoredVersion, WriteOperation } from '../ports/resource-store';
 import type { RequestContext } from '../request';
 import { prepareSubscription } from '../subscriptions/subscription-rules';
+import { unresolvedPlaceholders } from '../validation/placeholder-references';
 import { offloadBinaryData, withoutBinaryData } from './binary-content';
 import { instant, nextVersionId, stampResource } from './common';
 
@@ -37,7 +38,26 @@ export function prepareWrite(deps: CoreDeps, ctx: RequestContext, intent: WriteI
   if (prepared.operation.resource && !deps.access.canWrite(ctx, prepared.operation.resource)) {
     throw new FhirError('FORBIDDEN', `Not allowed to write this ${intent.resourceType}`);
   }
+  if (prepared.operation.resource) rejectUnresolvedPlaceholders(prepared.operation.resource);
   return prepared;
+}
+
+/**
+ * A urn:uuid / urn:oid reference that nothing resolves is a 400 at the reference (issue 9):
+ * a transaction has already rewritten the ones its entries define, so any left here, in a plain
+ * create, update, patch or batch entry, would be stored pointing at nothing.
+ */
+function rejectUnresolvedPlaceholders(resource: Resource): void {
+  const unresolved = unresolvedPlaceholders(resource);
+  const first = unresolved[0];
+  if (first === undefined) return;
+  const issues = unresolved.map(({ reference, path }) => ({
+    severity: 'error' as const,
+    code: 'invalid' as const,
+    diagnostics: `The reference '${reference}' is a placeholder (bundle.html#references) that only a transaction entry's fullUrl can define; nothing here resolves it`,
+    expression: [path],
+  }));
+  throw new FhirError('INVALID_REQUEST', issues[0]?.diagnostics ?? '', { issues, expression: unresolved.map((u) => u.path) });
 }
 
 /**
