@@ -162,5 +162,8 @@ describe.each<Mode>(['groups', 'smart'])('authorization fuzzing, %s mode', (mode
         `over-refusals (first 10):\n${findings.overRefusals.slice(0, 10).join('\n')}\nother statuses (first 5):\n${findings.otherStatus.slice(0, 5).join('\n')}`,
     );
     expect(findings.leaks.slice(0, 20)).toEqual([]);
+    // Refusals of allowed reads fail too, except missing subscription events, which depend on
+    // delivery timing on a loaded machine (reported above, not failed on).
+    expect(findings.overRefusals.filter((refusal) => !refusal.startsWith('subscription ')).slice(0, 20)).toEqual([]);
   }, 600_000);
 });
