@@ -19,7 +19,7 @@ import { toGraphqlError } from './errors';
 import { parseReference } from './reference-loader';
 import { audited } from './graphql-audit';
 import { connectionField, createField, deleteField, listField, readField, reverseListField, updateField } from './root-resolvers';
-import { buildLocalSchema } from './schema/load';
+import { buildServedSchema } from './schema/load';
 import { changeEvents, type ChangeFilter } from './subscriptions/change-events';
 
 type Resolver = (source: unknown, args: Readonly<Record<string, unknown>>, context: GraphqlContext, info: GraphQLResolveInfo) => unknown;
@@ -119,7 +119,7 @@ function attachRoot(fields: Record<string, GraphQLField<unknown, GraphqlContext>
 
 /** Builds the executable schema from SDL (full or subset). */
 export function createExecutableSchema(sdl: string): GraphQLSchema {
-  const schema = buildLocalSchema(sdl);
+  const schema = buildServedSchema(sdl);
   configureAwsJson(schema);
   const resourceTypes = Object.values(schema.getTypeMap())
     .filter(isObjectType)

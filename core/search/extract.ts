@@ -5,8 +5,7 @@
 // ten times faster: issue 11, BENCHMARKS.md), and with the reference engine, fhirpath.js and its
 // R4 model, for anything outside that subset; `engine: 'fhirpath'` runs everything on the
 // reference engine (the oracle of test/search/compiled-extraction.test.ts).
-import { compile } from 'fhirpath';
-import r4Model from 'fhirpath/fhir-context/r4';
+import { fhirpathEngine } from '../fhirpath-engine';
 import { isJsonObject, type JsonValue, type Resource } from '../fhir-types';
 import { valuesOf, type TypedValue } from './extract-values';
 import type { IndexEntry } from './index-entry';
@@ -40,6 +39,7 @@ export function evaluatorFor(expression: string): Evaluator {
   let fn = evaluators.get(expression);
   if (fn === undefined) {
     // resolveInternalTypes: false keeps the FHIR type of each result (Identifier vs ContactPoint, Period vs dateTime).
+    const { compile, r4Model } = fhirpathEngine();
     const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
     fn = (input: unknown): TypedValue[] => {
       const result: unknown = compiled(input as Record<string, unknown>);
@@ -56,6 +56,7 @@ const itemEvaluators = new Map<string, (input: unknown) => unknown[]>();
 function itemsFor(expression: string): (input: unknown) => unknown[] {
   let fn = itemEvaluators.get(expression);
   if (fn === undefined) {
+    const { compile, r4Model } = fhirpathEngine();
     const compiled = compile(expression, r4Model, { resolveInternalTypes: false });
     fn = (input: unknown): unknown[] => {
       const result: unknown = compiled(input as Record<string, unknown>);

@@ -3,7 +3,7 @@
 // units). The UCUM library that ships with fhirpath converts a unit to base units; the factor of
 // each unit is computed once and cached, so a conversion costs a multiplication. Special units
 // (Cel, [degF], logarithmic units) have no factor and are left as they are.
-import { ucumUtils } from 'fhirpath';
+import { fhirpathEngine } from '../fhirpath-engine';
 
 export const UCUM = 'http://unitsofmeasure.org';
 
@@ -26,7 +26,7 @@ function lookup(code: string): Canonical | null {
   if (found === undefined) {
     found = null;
     try {
-      const converter = ucumUtils as { convertToBaseUnits(unit: string, value: number): BaseUnits };
+      const converter = fhirpathEngine().ucumUtils as { convertToBaseUnits(unit: string, value: number): BaseUnits };
       const base = converter.convertToBaseUnits(code, 1);
       if (base.status === 'succeeded' && base.fromUnitIsSpecial !== true && typeof base.magnitude === 'number' && typeof base.unitToExp === 'object' && base.unitToExp !== null) {
         const exps = Object.entries(base.unitToExp as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number').sort(([a], [b]) => (a < b ? -1 : 1));

@@ -16,8 +16,7 @@
 //   memberOf(), `as` on a collection) is listed with its reason in invariant-exceptions.ts and
 //   skipped; any other failure to evaluate is reported as a warning naming the constraint, never
 //   passed silently.
-import { compile } from 'fhirpath';
-import r4Model from 'fhirpath/fhir-context/r4';
+import { fhirpathEngine } from '../fhirpath-engine';
 import type { OperationOutcomeIssue } from '../fhir-types';
 import { constraintRows, constraintsAtPath } from '../generated/invariants';
 import { invariantExceptions, invariantRewrites } from './invariant-exceptions';
@@ -54,6 +53,7 @@ function evaluatorFor(base: string, expression: string): Evaluate {
   let fn = compiled.get(cacheKey);
   if (fn === undefined) {
     // trace() (dom-3 uses it) must not print: traceFn swallows it.
+    const { compile, r4Model } = fhirpathEngine();
     const compiledFn = compile({ base, expression }, r4Model, { traceFn: () => undefined });
     fn = (node, env) => compiledFn(node as Record<string, unknown>, env);
     compiled.set(cacheKey, fn);

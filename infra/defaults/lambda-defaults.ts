@@ -25,6 +25,24 @@ export interface CopiedFile {
   readonly target: string;
 }
 
+/**
+ * Packages the handlers load on first use (core/fhirpath-engine.ts): left out of index.js and
+ * bundled, each into one file, under the asset's node_modules/, where Node's require finds them
+ * from /var/task/index.js. A cold start then neither parses nor runs them unless a request needs
+ * them (issue 10, "Cold start": fhirpath.js and its R4 model were about a third of index.js).
+ */
+export const LAZY_PACKAGES: readonly { readonly specifier: string; readonly entry: string }[] = [
+  { specifier: 'fhirpath', entry: 'node_modules/fhirpath/src/fhirpath.js' },
+  { specifier: 'fhirpath/fhir-context/r4', entry: 'node_modules/fhirpath/fhir-context/r4/index.js' },
+];
+
+function bundleLazyPackage(inputDir: string, outputDir: string, lazy: (typeof LAZY_PACKAGES)[number]): string {
+  return [
+    `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${lazy.entry}" --bundle --platform=node --format=cjs --target=node24 --minify`,
+    `--sourcemap --sources-content=false --log-level=warning --outfile="${outputDir}/node_modules/${lazy.specifier}/index.js"`,
+  ].join(' ');
+}
+
 export function bundlingDefaults(copyFiles: readonly CopiedFile[]): BundlingOptions {
   return {
     forceDockerBundling: false,
@@ -35,11 +53,14 @@ export function bundlingDefaults(copyFiles: readonly CopiedFile[]): BundlingOpti
     // --enable-source-maps is off: loading a 10 MB map cost ~200 ms of every cold start (issue 10).
     sourceMap: true,
     sourcesContent: false,
-    externalModules: ['better-sqlite3'],
+    externalModules: ['better-sqlite3', ...LAZY_PACKAGES.map((lazy) => lazy.specifier)],
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) => copyFiles.map((file) => `cp "${inputDir}/${file.source}" "${outputDir}/${file.target}"`),
+      afterBundling: (inputDir, outputDir) => [
+        ...copyFiles.map((file) => `cp "${inputDir}/${file.source}" "${outputDir}/${file.target}"`),
+        ...LAZY_PACKAGES.map((lazy) => bundleLazyPackage(inputDir, outputDir, lazy)),
+      ],
     },
   };
 }

@@ -17,22 +17,36 @@ const graphqlSettings = z.object({
   FHIR_BASE_URL: z.url().optional(),
 });
 
-let handle: ((event: AppSyncEvent | AppSyncEvent[]) => Promise<unknown>) | undefined;
+type Handle = (event: AppSyncEvent | AppSyncEvent[]) => Promise<unknown>;
+
+let handle: Handle | undefined;
 let app: AwsApp | undefined;
 
+function init(): Handle {
+  const settings = graphqlSettings.parse(process.env);
+  app = createAwsApp(parseAwsConfig(process.env));
+  const types = graphqlTypesOf(settings.FHIR_GRAPHQL_TYPES);
+  const sdl = readSchemaSdl(settings.FHIR_GRAPHQL_SCHEMA_FILE);
+  const service = createGraphqlService(app.deps, { sdl, ...(types !== undefined ? { resourceTypes: types } : {}) });
+  const root = (settings.FHIR_BASE_URL ?? 'urn:fhir-gateway').replace(/\/+$/, '');
+  return createAppSyncHandler({
+    deps: app.deps,
+    service,
+    baseUrl: (tenant) => (app?.deps.config.multiTenancy ? `${root}/tenant/${tenant}` : root),
+  });
+}
+
+// The schema is built during Lambda's init phase (this module's load), not on the first event
+// (issue 10, "Cold start"): init runs at full CPU whatever the memory size, and before any
+// request when concurrency is provisioned. A configuration error is left to the first event,
+// which throws it (init below runs again) and so reports it as that invocation's error.
+try {
+  handle = init();
+} catch {
+  handle = undefined;
+}
+
 export function handler(event: AppSyncEvent | AppSyncEvent[]): Promise<unknown> {
-  if (handle === undefined) {
-    const settings = graphqlSettings.parse(process.env);
-    app = createAwsApp(parseAwsConfig(process.env));
-    const types = graphqlTypesOf(settings.FHIR_GRAPHQL_TYPES);
-    const sdl = readSchemaSdl(settings.FHIR_GRAPHQL_SCHEMA_FILE);
-    const service = createGraphqlService(app.deps, { sdl, ...(types !== undefined ? { resourceTypes: types } : {}) });
-    const root = (settings.FHIR_BASE_URL ?? 'urn:fhir-gateway').replace(/\/+$/, '');
-    handle = createAppSyncHandler({
-      deps: app.deps,
-      service,
-      baseUrl: (tenant) => (app?.deps.config.multiTenancy ? `${root}/tenant/${tenant}` : root),
-    });
-  }
+  handle ??= init();
   return handle(event);
 }

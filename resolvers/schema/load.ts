@@ -28,7 +28,17 @@ export function schemaSdl(options: SchemaOptions = {}): string {
   return types !== undefined && types.length > 0 ? subsetSchemaSdl(full, types) : full;
 }
 
-/** Builds the type system (no resolvers) with the AppSync prelude. */
+/** Builds the type system (no resolvers) with the AppSync prelude, checking the SDL as it goes. */
 export function buildLocalSchema(sdl: string): GraphQLSchema {
   return buildSchema(APPSYNC_PRELUDE + '\n' + sdl);
+}
+
+/**
+ * The type system the servers execute against: the same, without graphql-js's SDL and schema
+ * validation, which is about half the cost of building the full R4 schema and lies on the GraphQL
+ * Lambda's cold start (issue 10). The SDL is generated (tools/generate-graphql-schema.ts) and
+ * test/graphql/schema-valid.test.ts validates it, and subsets of it, in full.
+ */
+export function buildServedSchema(sdl: string): GraphQLSchema {
+  return buildSchema(APPSYNC_PRELUDE + '\n' + sdl, { assumeValid: true, assumeValidSDL: true });
 }

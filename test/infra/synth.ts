@@ -109,6 +109,4 @@ export function actionsOfRole(template: Template, roleId: string): string[] {
     .flatMap((statement) => statement.actions);
 }
 
-export const REST_FUNCTION = 'FHIR REST API';
-export const GRAPHQL_FUNCTION = 'FHIR GraphQL';
-export const STREAM_FUNCTION = 'FHIR: DynamoDB stream';
+export { GRAPHQL_FUNCTION, REST_FUNCTION, STREAM_FUNCTION } from './support/function-names';

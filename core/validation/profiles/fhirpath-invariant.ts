@@ -1,8 +1,7 @@
 // Profile invariants (ElementDefinition.constraint.expression) evaluated with fhirpath.js and its
 // R4 model, each expression compiled once. Kept behind InvariantEvaluator so that the base-R4
 // invariant module (issue 9) can take over evaluation without touching the profile walk.
-import { compile } from 'fhirpath';
-import r4Model from 'fhirpath/fhir-context/r4';
+import { fhirpathEngine } from '../../fhirpath-engine';
 import type { JsonValue, Resource } from '../../fhir-types';
 import type { InvariantEvaluator } from './validate-profile';
 
@@ -13,6 +12,7 @@ const compiled = new Map<string, Compiled>();
 export const fhirpathInvariant: InvariantEvaluator = (resource: Resource, context: JsonValue, expression: string): boolean => {
   let fn = compiled.get(expression);
   if (fn === undefined) {
+    const { compile, r4Model } = fhirpathEngine();
     fn = compile(expression, r4Model) as Compiled;
     compiled.set(expression, fn);
   }
