@@ -29,6 +29,9 @@ export interface Bundle extends Resource {
   readonly entry?: readonly BundleEntry[];
 }
 
+/** Dispatched on window when the server answers 401 to a call with a token (detail: the message). */
+export const UNAUTHORIZED_EVENT = 'fhir-unauthorized';
+
 export class FhirCallError extends Error {
   constructor(readonly status: number, readonly issues: readonly Issue[], message: string) {
     super(message);
@@ -50,7 +53,9 @@ export async function fhir<T extends Resource = Resource>(url: string, init: { m
   if (!response.ok) {
     const issues = parsed.resourceType === 'OperationOutcome' ? ((parsed as Resource)['issue'] as Issue[] | undefined) ?? [] : [];
     const first = issues[0];
-    throw new FhirCallError(response.status, issues, `${response.status}: ${first?.diagnostics ?? first?.details?.text ?? response.statusText}`);
+    const error = new FhirCallError(response.status, issues, `${response.status}: ${first?.diagnostics ?? first?.details?.text ?? response.statusText}`);
+    if (response.status === 401 && headers['authorization'] !== undefined) window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT, { detail: error.message }));
+    throw error;
   }
   return parsed;
 }

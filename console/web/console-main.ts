@@ -2,6 +2,7 @@
 // subscription. Routes: #/ types, #/sign-in, #/live, #/export, #/Type?query, #/Type/id, #/Type/id/edit,
 // #/Type/_new.
 import './console.css';
+import { UNAUTHORIZED_EVENT } from './api';
 import { h, render } from './dom';
 import { editPage } from './edit-page';
 import { exportPage, stopExportPolling } from './export-page';
@@ -75,6 +76,12 @@ function start(): void {
       .catch((error: unknown) => render(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))));
   };
   window.addEventListener('hashchange', () => go());
+  // A token the server no longer accepts (expired, revoked, another pool), on any page: sign in again.
+  window.addEventListener(UNAUTHORIZED_EVENT, (event) => {
+    if (loadSession() === undefined) return;
+    clearSession();
+    go(`The server no longer accepts your sign-in (${(event as CustomEvent<string>).detail}); sign in again.`);
+  });
   // Back from Cognito's hosted UI with ?code=: finish the sign-in before the first page.
   completeHostedSignIn()
     .then(() => go())

@@ -30,7 +30,13 @@ let capabilities: Promise<RestCapabilities> | undefined;
 
 /** CapabilityStatement.rest[0] of the server, read once per page load. */
 function restCapabilities(): Promise<RestCapabilities> {
-  capabilities ??= fhir<Resource & { rest?: RestCapabilities[] }>(`${fhirBase(loadSession()?.tenant)}/metadata`).then((statement) => statement.rest?.[0] ?? {});
+  capabilities ??= fhir<Resource & { rest?: RestCapabilities[] }>(`${fhirBase(loadSession()?.tenant)}/metadata`).then(
+    (statement) => statement.rest?.[0] ?? {},
+    (error: unknown) => {
+      capabilities = undefined;
+      throw error;
+    },
+  );
   return capabilities;
 }
 

@@ -155,6 +155,23 @@ describeWithChromium('web console in Chromium: keyboard, paging, create, delete'
     expect(found['total']).toBe(1);
   });
 
+  test('a token the server no longer accepts sends the user back to sign in, saying why', async () => {
+    await page.goto(`${origin}/#/`, { waitUntil: 'load' });
+    const signedIn = await page.evaluate(() => localStorage.getItem('fhir-session'));
+    // The console thinks the session lasts; the server's clock says the token expired a minute ago.
+    const expired = session.server.running.app.devIssuer?.mint({ groups: ['practitioner'], expiresInSeconds: -60 }) ?? '';
+    try {
+      await page.evaluate((token) => localStorage.setItem('fhir-session', JSON.stringify({ token, label: 'stale', expiresAt: Date.now() + 3600_000 })), expired);
+      await page.goto(`${origin}/#/Patient?family=Pagina`);
+      await page.waitForSelector('form.sign-in');
+      expect(await page.$eval('form.sign-in p.error', (error) => error.textContent)).toMatch(/^The server no longer accepts your sign-in \(401: .+\); sign in again\.$/);
+      expect(await page.evaluate(() => localStorage.getItem('fhir-session'))).toBeNull();
+      await session.shot('18-session-refused');
+    } finally {
+      await page.evaluate((saved) => localStorage.setItem('fhir-session', saved ?? ''), signedIn);
+    }
+  });
+
   test('delete asks first: dismissing keeps the resource, confirming deletes it and it then reads as gone', async () => {
     const [target = ''] = pagedIds;
     await page.goto(`${origin}/#/${target}`);
