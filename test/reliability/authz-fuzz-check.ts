@@ -205,6 +205,7 @@ function matches(content: Json, param: SimpleParam): boolean {
 export function decidable(probe: Probe): boolean {
   if (probe.kind !== 'search') return false;
   const names = probe.extra.map(([name]) => name);
-  return probe.extra.some(([name, value]) => name === '_count' && value === '1000') &&
+  const counts = probe.extra.filter(([name]) => name === '_count').map(([, value]) => value);
+  return counts.length > 0 && counts.every((value) => value === '1000') &&
     names.every((name) => ['_count', '_include', '_revinclude', '_include:iterate', '_revinclude:iterate', '_sort', '_total', '_lastUpdated'].includes(name));
 }
