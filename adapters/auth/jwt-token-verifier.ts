@@ -135,9 +135,19 @@ export class JwtTokenVerifier implements TokenVerifier {
       payload = await this.verifyJwt(bearerToken);
     } catch (error) {
       if (error instanceof FhirError) throw error;
-      const description = error instanceof Error ? error.message : 'The token could not be verified';
-      throw invalidTokenError(description, error);
+      throw invalidTokenError(error instanceof Error ? plainDescription(error.message) : 'The token could not be verified', error);
     }
     return principalFromClaims(payload, this.tenantClaim);
   }
+}
+
+/**
+ * The verifier's message without what a malformed token puts in it: the JSON parser's own error
+ * (which quotes the token's bytes) and anything but printable ASCII, which the
+ * WWW-Authenticate header cannot carry either (RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E).
+ */
+function plainDescription(message: string): string {
+  const withoutParser = message.split(/:\s*SyntaxError\b/)[0] ?? message;
+  const printable = withoutParser.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '').trim();
+  return (printable === '' ? 'The token could not be verified' : printable).slice(0, 200);
 }

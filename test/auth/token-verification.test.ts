@@ -126,6 +126,16 @@ describe('Cognito mode (ID tokens)', () => {
     expectInvalidToken(await rejection(verify(`not-json.${payload}.${signature}`)));
   });
 
+  test('a garbled header is 401 with a plain message: no parser error, no bytes echoed', async () => {
+    const [, payload, signature] = issuer.mint({ groups: ['auditor'] }).split('.');
+    const error = await rejection(verify(`${Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x81]).toString('base64url')}.${payload}.${signature}`));
+    expectInvalidToken(error);
+    const diagnostics = error.toOperationOutcome().issue[0]?.diagnostics ?? '';
+    expect(diagnostics).not.toMatch(/SyntaxError/);
+    expect(diagnostics).toMatch(/^[\x20-\x7e]+$/);
+    expect(error.headers['WWW-Authenticate']).toMatch(/^[\x20-\x7e]+$/);
+  });
+
   test('a token that is not three parts is 401', async () => {
     expectInvalidToken(await rejection(verify('abc.def')));
   });
