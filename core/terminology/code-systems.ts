@@ -60,30 +60,27 @@ export function findConcept(index: ConceptIndex, code: string): ConceptInfo | un
   return undefined;
 }
 
-/** `code` and every concept below it (is-a, transitive). */
-export function descendantsOrSelf(index: ConceptIndex, code: string): Set<string> {
+/** `code` and every concept reached from it along `direction`, transitively (is-a). */
+function closure(index: ConceptIndex, code: string, direction: 'children' | 'parents'): Set<string> {
   const out = new Set<string>();
   const stack = [code];
   while (stack.length > 0) {
     const next = stack.pop() ?? '';
     if (out.has(next) || !index.concepts.has(next)) continue;
     out.add(next);
-    stack.push(...(index.concepts.get(next)?.children ?? []));
+    stack.push(...(index.concepts.get(next)?.[direction] ?? []));
   }
   return out;
 }
 
+/** `code` and every concept below it (is-a, transitive). */
+export function descendantsOrSelf(index: ConceptIndex, code: string): Set<string> {
+  return closure(index, code, 'children');
+}
+
 /** `code` and every concept above it. */
 export function ancestorsOrSelf(index: ConceptIndex, code: string): Set<string> {
-  const out = new Set<string>();
-  const stack = [code];
-  while (stack.length > 0) {
-    const next = stack.pop() ?? '';
-    if (out.has(next) || !index.concepts.has(next)) continue;
-    out.add(next);
-    stack.push(...(index.concepts.get(next)?.parents ?? []));
-  }
-  return out;
+  return closure(index, code, 'parents');
 }
 
 /** codesystem-operation-subsumes.html: the relation of codeA to codeB. */
