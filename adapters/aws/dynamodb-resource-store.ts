@@ -197,10 +197,11 @@ export class DynamoDbResourceStore implements ResourceStore {
   /**
    * A conditional create's claim (core/interactions/create-guard.ts): put only if the stored
    * claim is still the one the create saw, in the same transaction as the create. Not a version
-   * item, so the stream processor passes it by; `ttl` lets DynamoDB's TTL remove stale claims.
+   * item, so the stream processor passes it by. An expired claim is not deleted (the table has no
+   * TTL attribute): it stays as one small item per distinct criteria until the next create replaces it.
    */
   private guardPut(tenant: string, guard: CreateGuard): TransactItem {
-    const item = { pk: guardPk(tenant, guard.key), sk: guardSk, tn: tenant, holder: guard.claim.holder, gt: guard.claim.token, exp: guard.claim.expiresAtMs, ttl: Math.ceil(guard.claim.expiresAtMs / 1000) + 3600 };
+    const item = { pk: guardPk(tenant, guard.key), sk: guardSk, tn: tenant, holder: guard.claim.holder, gt: guard.claim.token, exp: guard.claim.expiresAtMs };
     const condition = guard.expected === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : { ConditionExpression: 'gt = :token', ExpressionAttributeValues: { ':token': guard.expected.token } };
